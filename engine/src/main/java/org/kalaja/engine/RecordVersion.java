@@ -1,0 +1,21 @@
+package org.kalaja.engine;
+
+import java.time.Instant;
+import org.kalaja.engine.spi.RecordId;
+
+/**
+ * One version of a record as read from the log.
+ *
+ * @param json  the record's body, compact JSON (UTF-8); empty for a deletion
+ */
+public record RecordVersion(RecordId id, long version, long index, Instant time, String actor, boolean deleted,
+        byte[] json) {
+    public RecordVersion {
+        json = json.clone();
+    }
+
+    @Override
+    public byte[] json() {
+        return json.clone();
+    }
+}

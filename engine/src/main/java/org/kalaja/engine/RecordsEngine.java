@@ -1,0 +1,221 @@
+package org.kalaja.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.kalaja.engine.EngineException.Problem;
+import org.kalaja.engine.spi.RecordId;
+import org.kalaja.engine.spi.RecordState;
+import org.kalaja.engine.spi.Store;
+import org.kalaja.engine.spi.StoredEntry;
+import org.kalaja.ledger.BodyType;
+import org.kalaja.ledger.Entry;
+import org.kalaja.ledger.EntryCodec;
+import org.kalaja.ledger.EntryKind;
+
+/**
+ * Collections of JSON records kept as entries of a verifiable log.
+ *
+ * <p>Writes ({@link #put}, {@link #delete}) return futures that complete once the write is durable
+ * in the store, or fail with an {@link EngineException} saying why nothing was written. Reads see
+ * committed writes. Every version of every record stays readable: {@link #history}, {@link #getAt},
+ * {@link #getAsOf}.
+ *
+ * <p>Thread-safe. Names are validated here ({@link Names}), so callers may pass user input.
+ */
+public final class RecordsEngine implements AutoCloseable {
+    private final Store store;
+    private final EngineConfig config;
+    private final Sequencer sequencer;
+
+    private RecordsEngine(Store store, EngineConfig config) {
+        this.store = store;
+        this.config = config;
+        this.sequencer = new Sequencer(store, config.clock(), config.maxBatch(), config.queueCapacity());
+    }
+
+    /** Starts an engine on {@code store}; the caller keeps ownership of the store and closes it after the engine. */
+    public static RecordsEngine open(Store store, EngineConfig config) {
+        return new RecordsEngine(store, config);
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Creates or replaces a record.
+     *
+     * @param expectedVersion  -1 for no precondition, 0 for "must not exist yet", otherwise the
+     *                         version the record must have now (optimistic concurrency)
+     * @param idempotencyKey   {@code ""} for none; a retry with the same key gets the first result
+     */
+    public CompletableFuture<WriteResult> put(Caller caller, String collection, String key, byte[] json,
+            long expectedVersion, String idempotencyKey) {
+        RecordId id = new RecordId(Names.collection(collection), Names.key(key));
+        return submitPut(EntryKind.RECORD_PUT, caller, id, JsonBodies.normalize(json, config.maxBodyBytes()),
+                expectedVersion, idempotencyKey);
+    }
+
+    /** Deletes a record; its history stays. Fails NOT_FOUND when it does not exist. */
+    public CompletableFuture<WriteResult> delete(Caller caller, String collection, String key, long expectedVersion,
+            String idempotencyKey) {
+        RecordId id = new RecordId(Names.collection(collection), Names.key(key));
+        return submit(new Mutation(EntryKind.RECORD_DELETE, caller, id, BodyType.NONE, new byte[0], new byte[0],
+                checkExpected(expectedVersion), idempotency(idempotencyKey)));
+    }
+
+    /**
+     * Appends an engine event (tokens, configuration) to a system collection, with the same
+     * guarantees as a record write. Not for API callers' data.
+     */
+    CompletableFuture<WriteResult> appendSystem(EntryKind kind, Caller caller, RecordId id, byte[] json,
+            long expectedVersion) {
+        if (!id.collection().startsWith(Names.SYSTEM_PREFIX)) {
+            throw new IllegalArgumentException("not a system collection: " + id.collection());
+        }
+        if (StateEffect.of(kind) == StateEffect.TOMBSTONE) {
+            return submit(new Mutation(kind, caller, id, BodyType.NONE, new byte[0], new byte[0], expectedVersion, ""));
+        }
+        return submitPut(kind, caller, id, json, expectedVersion, "");
+    }
+
+    private CompletableFuture<WriteResult> submitPut(EntryKind kind, Caller caller, RecordId id, byte[] json,
+            long expectedVersion, String idempotencyKey) {
+        boolean large = json.length > Blobs.THRESHOLD;
+        return submit(new Mutation(kind, caller, id,
+                large ? BodyType.BLOB_REF : BodyType.JSON,
+                large ? Blobs.reference(json, "application/json") : json,
+                large ? json : new byte[0],
+                checkExpected(expectedVersion), idempotency(idempotencyKey)));
+    }
+
+    private CompletableFuture<WriteResult> submit(Mutation m) {
+        return sequencer.submit(m);
+    }
+
+    private static long checkExpected(long expectedVersion) {
+        if (expectedVersion < Mutation.ANY_VERSION) {
+            throw new EngineException(Problem.INVALID, "expected version must be a non-negative number, got " + expectedVersion);
+        }
+        return expectedVersion;
+    }
+
+    private static String idempotency(String key) {
+        return key.isEmpty() ? "" : Names.idempotencyKey(key);
+    }
+
+    /** The current version of a record, if it exists and is not deleted. */
+    public Optional<RecordVersion> get(String collection, String key) {
+        return current(collection, key).filter(s -> !s.deleted()).map(s -> read(s.index()));
+    }
+
+    /** The version that was current just after the entry at {@code index} (as-of by log position). */
+    public Optional<RecordVersion> getAt(String collection, String key, long index) {
+        if (index < 0) throw new EngineException(Problem.INVALID, "log index must be non-negative, got " + index);
+        return asOf(collection, key, v -> v.index() <= index);
+    }
+
+    /** The version that was current at {@code time} (as-of by time, by the entries' timestamps). */
+    public Optional<RecordVersion> getAsOf(String collection, String key, Instant time) {
+        return asOf(collection, key, v -> !v.time().isAfter(time));
+    }
+
+    private Optional<RecordVersion> asOf(String collection, String key, Predicate<RecordVersion> accept) {
+        Optional<RecordState> state = current(collection, key);
+        if (state.isEmpty()) return Optional.empty();
+        long index = state.get().index();
+        while (index >= 0) {
+            StoredEntry stored = entryAt(index);
+            RecordVersion v = toVersion(stored);
+            if (accept.test(v)) return v.deleted() ? Optional.empty() : Optional.of(v);
+            index = stored.previousIndex();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Versions of a record, newest first, starting below {@code beforeVersion} ({@code Long.MAX_VALUE}
+     * for the newest), at most {@code limit}. Empty when the record never existed.
+     */
+    public List<HistoryItem> history(String collection, String key, long beforeVersion, int limit) {
+        List<HistoryItem> items = new ArrayList<>();
+        Optional<RecordState> state = current(collection, key);
+        long index = state.map(RecordState::index).orElse(-1L);
+        while (index >= 0 && items.size() < limit) {
+            StoredEntry stored = entryAt(index);
+            Entry e = EntryCodec.decode(stored.data());
+            if (e.recordVersion() < beforeVersion) {
+                items.add(new HistoryItem(e.recordVersion(), index, e.time(), e.actor(),
+                        StateEffect.of(e.kind()) == StateEffect.TOMBSTONE));
+            }
+            index = stored.previousIndex();
+        }
+        return items;
+    }
+
+    /** Whether a record was ever written (deleted ones included). */
+    public boolean everExisted(String collection, String key) {
+        return current(collection, key).isPresent();
+    }
+
+    /** Live records of a collection in key order after {@code afterKey}, at most {@code limit}. */
+    public List<RecordState> list(String collection, String afterKey, int limit) {
+        Names.collection(collection);
+        if (limit < 1 || limit > 1000) throw new EngineException(Problem.INVALID, "limit must be between 1 and 1000, got " + limit);
+        return store.list(collection, afterKey, limit);
+    }
+
+    /** Entries in the log, integrated into the tree or not yet. */
+    public long size() {
+        return store.size();
+    }
+
+    /** Writes waiting to be committed. */
+    public int backlog() {
+        return sequencer.backlog();
+    }
+
+    Optional<RecordState> systemState(RecordId id) {
+        return store.state(id);
+    }
+
+    RecordVersion read(long index) {
+        return toVersion(entryAt(index));
+    }
+
+    private Optional<RecordState> current(String collection, String key) {
+        return store.state(new RecordId(Names.collection(collection), Names.key(key)));
+    }
+
+    private StoredEntry entryAt(long index) {
+        return store.entry(index).orElseThrow(() -> new EngineException(Problem.UNAVAILABLE,
+                "the state points at log entry " + index + ", which the store does not have; run `kalaja verify`"));
+    }
+
+    private RecordVersion toVersion(StoredEntry stored) {
+        Entry e = EntryCodec.decode(stored.data());
+        boolean deleted = StateEffect.of(e.kind()) == StateEffect.TOMBSTONE;
+        byte[] json = switch (e.bodyType()) {
+            case JSON -> e.body();
+            case BLOB_REF -> Blobs.resolve(store, e.body());
+            case NONE -> new byte[0];
+            case SEALED -> throw new EngineException(Problem.UNAVAILABLE, "sealed bodies cannot be read by this version");
+        };
+        return new RecordVersion(new RecordId(e.collection(), e.key()), e.recordVersion(), stored.index(), e.time(),
+                e.actor(), deleted, json);
+    }
+
+    /** Stops taking writes, commits those already queued, then returns. Does not close the store. */
+    @Override
+    public void close() {
+        sequencer.close();
+    }
+}

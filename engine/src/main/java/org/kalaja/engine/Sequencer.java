@@ -159,6 +159,15 @@ final class Sequencer implements AutoCloseable {
                         continue;
                     }
                 }
+                if (StateEffect.of(m.kind()) == StateEffect.NONE) {
+                    // An event about no record: recorded in the log, no version, no state.
+                    long index = next++;
+                    txn.append(index, EntryCodec.encode(new Entry(m.kind(), time, m.caller().actor(), m.caller().address(),
+                            m.caller().userAgent(), m.id().collection(), m.id().key(), 0, m.idempotencyKey(),
+                            m.bodyType(), m.body())), -1);
+                    outcomes[i] = new WriteResult(m.id(), 0, index, false, false);
+                    continue;
+                }
                 RecordState current = states.get(m.id());
                 checkPrecondition(m, current);
                 long version = current == null ? 1 : current.version() + 1;

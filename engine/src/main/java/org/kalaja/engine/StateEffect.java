@@ -11,14 +11,14 @@ enum StateEffect {
     UPSERT,
     /** The record gets a new version that is a tombstone. */
     TOMBSTONE,
-    /** The entry changes no record (access events, incidents, the log's own creation). */
+    /** The entry changes no record (access events, incidents). */
     NONE;
 
     static StateEffect of(EntryKind kind) {
         return switch (kind) {
-            case RECORD_PUT, TOKEN_CREATED, CONFIG_CHANGED -> UPSERT;
+            case RECORD_PUT, TOKEN_CREATED, CONFIG_CHANGED, LOG_CREATED -> UPSERT;
             case RECORD_DELETE, TOKEN_REVOKED -> TOMBSTONE;
-            case ACCESS, INCIDENT, KEY_EVENT, LOG_CREATED -> NONE;
+            case ACCESS, INCIDENT, KEY_EVENT -> NONE;
         };
     }
 }

@@ -115,10 +115,11 @@ final class TilePathCodec {
             if (g == 0 && groups.length > 1 && digits.equals("000")) {
                 throw bad(path, "index has a leading zero group");
             }
-            if (index > (Long.MAX_VALUE - 999) / 1000) {
+            try {
+                index = Math.addExact(Math.multiplyExact(index, 1000), Integer.parseInt(digits));
+            } catch (ArithmeticException e) {
                 throw bad(path, "index does not fit in 63 bits");
             }
-            index = index * 1000 + Integer.parseInt(digits);
         }
         return index;
     }

@@ -2,9 +2,10 @@ package org.kalaja.engine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -52,14 +53,21 @@ public record LogIdentity(String origin, SigningKey key) {
         }
         String name = origin.isEmpty() ? "kalaja.localhost/log/" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) : origin;
         SigningKey key = SigningKey.generate(name, SignatureType.ED25519);
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        // Written whole to a temporary file, then renamed: a crash leaves either no key file or a
+        // complete one, never an empty one that would stop every later start.
+        Path temp = Files.createTempFile(dir, ".log-key-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("another process created " + file + " at the same time; start again", e);
+            Files.writeString(temp, key.format() + "\n", StandardCharsets.UTF_8, StandardOpenOption.SYNC);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.writeString(file, key.format() + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.SYNC);
         return new LogIdentity(name, key);
     }
 }

@@ -1,0 +1,143 @@
+package org.kalaja.store.sqlite;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.kalaja.engine.spi.StoreException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The database file's layout and how connections to it are opened.
+ *
+ * <p>Layout (schema version {@value #VERSION}, kept in {@code PRAGMA user_version}; the file is marked
+ * as Kalaja's by {@code PRAGMA application_id} = {@value #APPLICATION_ID}, "KLJA"):
+ * <pre>
+ * entries     (idx INTEGER PRIMARY KEY, data BLOB, prev INTEGER)       append-only, contiguous from 0
+ * state       ((collection, key) PRIMARY KEY, version, idx, deleted)   WITHOUT ROWID, points into entries
+ * idempotency (key PRIMARY KEY, idx)                                    WITHOUT ROWID
+ * blobs       (sha256 BLOB PRIMARY KEY, content BLOB)
+ * tiles       ((level, idx) PRIMARY KEY, hashes BLOB)                   a tile's bytes only ever grow
+ * checkpoints (size INTEGER PRIMARY KEY, note TEXT)
+ * meta        (name PRIMARY KEY, value TEXT)                            WITHOUT ROWID
+ * </pre>
+ * Names compare with SQLite's BINARY collation: byte order of their UTF-8 encoding.
+ *
+ * <p>Crash guarantees: WAL journal with {@code synchronous=FULL}, so a commit is on disk (the WAL
+ * fsync'd) before it returns; after a crash SQLite replays committed frames from the WAL and drops
+ * uncommitted ones, so every transaction is kept whole or not at all.
+ */
+final class Schema {
+    static final int VERSION = 1;
+    static final int APPLICATION_ID = 0x4B4C4A41;
+
+    /** 4 KiB pages hold three 1 KiB entries each, inline (no overflow pages). */
+    private static final int PAGE_SIZE = 4096;
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    private static final List<String> TABLES = List.of(
+            "CREATE TABLE entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, prev INTEGER NOT NULL)",
+            "CREATE TABLE state (collection TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,"
+                    + " idx INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID",
+            "CREATE TABLE idempotency (key TEXT NOT NULL PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID",
+            "CREATE TABLE blobs (sha256 BLOB NOT NULL PRIMARY KEY, content BLOB NOT NULL)",
+            "CREATE TABLE tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, hashes BLOB NOT NULL, PRIMARY KEY (level, idx))",
+            "CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL)",
+            "CREATE TABLE meta (name TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+
+    private Schema() {
+    }
+
+    /** The writer: creates the file if absent; WAL, durable commits, a large page cache. */
+    static Connection openWriter(Path file) throws SQLException {
+        SQLiteConfig config = common();
+        config.setPageSize(PAGE_SIZE); // applies only to a new file
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setCacheSize(-64 * 1024); // KiB: 64 MiB
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        Connection c = config.createConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            // Checkpoint every ~40 MB of WAL: fewer, larger checkpoints keep group commits fast,
+            // and the WAL is truncated back to 64 MB after one so it does not keep the peak size.
+            s.execute("PRAGMA wal_autocheckpoint = 10000");
+            s.execute("PRAGMA journal_size_limit = 67108864");
+        }
+        return c;
+    }
+
+    /** A reader: never creates the file, cannot write; in WAL mode it never blocks the writer. */
+    static Connection openReader(Path file) throws SQLException {
+        SQLiteConfig config = common();
+        config.setOpenMode(SQLiteOpenMode.READONLY);
+        config.resetOpenMode(SQLiteOpenMode.CREATE);
+        config.resetOpenMode(SQLiteOpenMode.READWRITE);
+        config.setCacheSize(-16 * 1024);
+        return config.createConnection("jdbc:sqlite:" + file);
+    }
+
+    private static SQLiteConfig common() {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setOpenMode(SQLiteOpenMode.NOMUTEX); // each connection is used by one thread at a time
+        return config;
+    }
+
+    /** Creates the tables in an empty database, or checks that an existing one is a store this code can use. */
+    static void createOrCheck(Connection writer, Path file) throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            boolean done = false;
+            try {
+                if (isEmpty(s)) {
+                    for (String table : TABLES) s.execute(table);
+                    s.execute("PRAGMA application_id = " + APPLICATION_ID);
+                    s.execute("PRAGMA user_version = " + VERSION);
+                } else {
+                    check(writer, file);
+                }
+                s.execute("COMMIT");
+                done = true;
+            } finally {
+                if (!done) s.execute("ROLLBACK");
+            }
+        }
+    }
+
+    /** Refuses a file that is not a Kalaja store or that a newer Kalaja wrote. */
+    static void check(Connection connection, Path file) throws SQLException {
+        int applicationId;
+        int version;
+        try (Statement s = connection.createStatement()) {
+            applicationId = intPragma(s, "application_id");
+            version = intPragma(s, "user_version");
+        }
+        if (applicationId != APPLICATION_ID) {
+            throw new StoreException(file + " is a SQLite database but not a Kalaja store (application_id "
+                    + applicationId + ", expected " + APPLICATION_ID + "): check the path", false);
+        }
+        if (version > VERSION) {
+            throw new StoreException(file + " has store schema version " + version + ", written by a newer Kalaja;"
+                    + " this one knows versions up to " + VERSION + ": run the newer Kalaja (downgrading is not supported)", false);
+        }
+        if (version < 1) {
+            throw new StoreException(file + " is marked as a Kalaja store but has no schema version: it was not"
+                    + " created completely; move it away and rebuild the store from a vault (kalaja recover)", false);
+        }
+    }
+
+    static boolean isEmpty(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+            return rs.next() && rs.getInt(1) == 0;
+        }
+    }
+
+    private static int intPragma(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package org.kalaja.store.sqlite;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.spi.IntegrationTransaction;
+import org.kalaja.engine.spi.RecordId;
+import org.kalaja.engine.spi.RecordState;
+import org.kalaja.engine.spi.Store;
+import org.kalaja.engine.spi.StoreException;
+import org.kalaja.engine.spi.StoredEntry;
+import org.kalaja.engine.spi.WriteTransaction;
+
+/**
+ * The embedded store: one SQLite database file holding the log's entries, the state derived from
+ * them, and the integrated tree's tiles and checkpoints. The file's layout and crash guarantees are
+ * described in {@code Schema}; in short, WAL with {@code synchronous=FULL}: a {@link #write} that
+ * returned is on disk, a transaction is kept whole or not at all, readers never block the writer.
+ *
+ * <p>Several processes MAY open the same file; SQLite's write lock serializes their writes. The file
+ * MUST be on a local disk (SQLite's locks are unreliable on network file systems).
+ */
+public final class SqliteStore implements Store {
+    private final Path file;
+    private final @Nullable Writer writer;
+    private final Readers readers;
+
+    private SqliteStore(Path file, @Nullable Writer writer) {
+        this.file = file;
+        this.writer = writer;
+        this.readers = new Readers(file);
+    }
+
+    /**
+     * Opens the store in {@code databaseFile} for reading and writing, creating the file and its
+     * tables if absent. The directory MUST exist (it is not created, so that an unmounted data disk
+     * is noticed).
+     *
+     * @throws StoreException if the file is not a Kalaja store, was written by a newer Kalaja, is
+     *                        corrupted, or cannot be opened
+     */
+    public static SqliteStore open(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        Path directory = file.getParent();
+        if (directory != null && !Files.isDirectory(directory)) {
+            throw new StoreException("cannot create the store " + file + ": the directory " + directory
+                    + " does not exist; create it or check that the data disk is mounted", false);
+        }
+        return new SqliteStore(file, new Writer(file));
+    }
+
+    /**
+     * Opens an existing store for reading only, e.g. to verify a stopped node: creates and changes
+     * nothing, and every write fails with a {@link StoreException}.
+     *
+     * @throws StoreException if there is no store at {@code databaseFile}, or it is not a Kalaja store
+     *                        this version can read
+     */
+    public static SqliteStore openReadOnly(Path databaseFile) {
+        Path file = databaseFile.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("there is no store at " + file + ": check the path", false);
+        }
+        SqliteStore store = new SqliteStore(file, null);
+        try {
+            store.readers.read("checking the store's schema", r -> {
+                Schema.check(r.connection(), file);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    @Override
+    public String describe() {
+        return "sqlite:" + file + (writer == null ? " (read-only)" : "");
+    }
+
+    @Override
+    public <T> T write(Work<WriteTransaction, T> work) {
+        Writer w = writable("write to the log");
+        return w.transact("writing to the log", new SqliteWrite(w), work);
+    }
+
+    @Override
+    public <T> T integrate(Work<IntegrationTransaction, T> work) {
+        Writer w = writable("integrate the tree");
+        return w.transact("integrating the tree", new SqliteIntegration(w), work);
+    }
+
+    @Override
+    public void putMeta(String name, String value) {
+        Writer w = writable("set meta " + name);
+        w.update("setting meta " + name, s -> {
+            PreparedStatement upsert = s.get("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)");
+            upsert.setString(1, name);
+            upsert.setString(2, value);
+            upsert.executeUpdate();
+        });
+    }
+
+    private Writer writable(String what) {
+        if (writer == null) {
+            throw new StoreException("cannot " + what + ": the store " + file
+                    + " was opened read-only (for verifying a stopped node); open it with SqliteStore.open to write", false);
+        }
+        return writer;
+    }
+
+    @Override
+    public long size() {
+        return readers.read("reading the log's size", r -> {
+            try (ResultSet rs = r.prepared("SELECT coalesce(max(idx) + 1, 0) FROM entries").executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredEntry> entry(long index) {
+        return readers.read("reading entry " + index, r -> {
+            PreparedStatement select = r.prepared("SELECT data, prev FROM entries WHERE idx = ?");
+            select.setLong(1, index);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(new StoredEntry(index, rs.getBytes(1), rs.getLong(2))) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void entries(long from, long to, Visitor<StoredEntry> visitor) {
+        if (from >= to) return;
+        readers.read("reading entries [" + from + ", " + to + ")", r -> {
+            PreparedStatement select = r.prepared("SELECT idx, data, prev FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx");
+            select.setLong(1, from);
+            select.setLong(2, to);
+            try (ResultSet rs = select.executeQuery()) { // steps row by row: one snapshot, bounded memory
+                while (rs.next()) visitor.visit(new StoredEntry(rs.getLong(1), rs.getBytes(2), rs.getLong(3)));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<RecordState> state(RecordId id) {
+        return readers.read("reading the state of " + id, r -> {
+            PreparedStatement select = r.prepared("SELECT version, idx, deleted FROM state WHERE collection = ? AND key = ?");
+            select.setString(1, id.collection());
+            select.setString(2, id.key());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(new RecordState(id, rs.getLong(1), rs.getLong(2), rs.getBoolean(3))) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<RecordState> list(String collection, String afterKey, int limit) {
+        List<RecordState> page = new ArrayList<>();
+        if (limit <= 0) return page;
+        return readers.read("listing " + collection, r -> {
+            PreparedStatement select = r.prepared("SELECT key, version, idx FROM state"
+                    + " WHERE collection = ? AND key > ? AND deleted = 0 ORDER BY key LIMIT ?");
+            select.setString(1, collection);
+            select.setString(2, afterKey);
+            select.setInt(3, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) page.add(new RecordState(new RecordId(collection, rs.getString(1)), rs.getLong(2), rs.getLong(3), false));
+            }
+            return page;
+        });
+    }
+
+    @Override
+    public void states(Visitor<RecordState> visitor) {
+        readers.read("reading every record's state", r -> {
+            PreparedStatement select = r.prepared("SELECT collection, key, version, idx, deleted FROM state ORDER BY collection, key");
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    RecordId id = new RecordId(rs.getString(1), rs.getString(2));
+                    visitor.visit(new RecordState(id, rs.getLong(3), rs.getLong(4), rs.getBoolean(5)));
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void idempotencyKeys(Visitor<IdempotencyKey> visitor) {
+        readers.read("reading idempotency keys", r -> {
+            try (ResultSet rs = r.prepared("SELECT key, idx FROM idempotency ORDER BY key").executeQuery()) {
+                while (rs.next()) visitor.visit(new IdempotencyKey(rs.getString(1), rs.getLong(2)));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> blob(byte[] sha256) {
+        return readers.read("reading a blob", r -> {
+            PreparedStatement select = r.prepared("SELECT content FROM blobs WHERE sha256 = ?");
+            select.setBytes(1, sha256);
+            return optionalBytes(select);
+        });
+    }
+
+    @Override
+    public Optional<byte[]> tile(int level, long index) {
+        return readers.read("reading tile " + level + "/" + index, r -> {
+            PreparedStatement select = r.prepared("SELECT hashes FROM tiles WHERE level = ? AND idx = ?");
+            select.setInt(1, level);
+            select.setLong(2, index);
+            return optionalBytes(select);
+        });
+    }
+
+    @Override
+    public Optional<String> latestCheckpoint() {
+        return readers.read("reading the latest checkpoint", r ->
+                optionalString(r.prepared("SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1")));
+    }
+
+    @Override
+    public Optional<String> checkpoint(long size) {
+        return readers.read("reading the checkpoint for size " + size, r -> {
+            PreparedStatement select = r.prepared("SELECT note FROM checkpoints WHERE size = ?");
+            select.setLong(1, size);
+            return optionalString(select);
+        });
+    }
+
+    @Override
+    public Optional<String> meta(String name) {
+        return readers.read("reading meta " + name, r -> {
+            PreparedStatement select = r.prepared("SELECT value FROM meta WHERE name = ?");
+            select.setString(1, name);
+            return optionalString(select);
+        });
+    }
+
+    private static Optional<byte[]> optionalBytes(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+        }
+    }
+
+    private static Optional<String> optionalString(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
+    /** Runs one SQL statement on the writer connection, outside any transaction; for tests (e.g. page limits). */
+    void executeOnWriter(String sql) {
+        writable("run " + sql).execute(sql);
+    }
+
+    /**
+     * Closes every connection; the last one to close checkpoints the WAL into the database file.
+     * Waits for a write in progress to finish.
+     */
+    @Override
+    public void close() {
+        readers.close();
+        if (writer != null) writer.close();
+    }
+}

@@ -1,0 +1,201 @@
+package org.kalaja.store.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.kalaja.engine.spi.RecordId;
+import org.kalaja.engine.spi.RecordState;
+import org.kalaja.engine.spi.StoreException;
+import org.kalaja.engine.spi.WriteTransaction;
+
+/**
+ * A write transaction on the writer connection. Rows go into JDBC batches (one native loop per
+ * table instead of a call per row); state and idempotency rows are written only at commit, so the
+ * transaction's reads see the committed state, as {@link WriteTransaction} describes.
+ */
+final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransaction> {
+    /** Entries are flushed in chunks so that a huge transaction does not hold all its bodies twice. */
+    private static final int ENTRY_CHUNK = 4096;
+    private static final String INSERT_ENTRY = "INSERT INTO entries (idx, data, prev) VALUES (?, ?, ?)";
+    private static final String UPSERT_STATE = "INSERT INTO state (collection, key, version, idx, deleted)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET"
+            + " version = excluded.version, idx = excluded.idx, deleted = excluded.deleted";
+    private static final String INSERT_KEY = "INSERT INTO idempotency (key, idx) VALUES (?, ?)";
+
+    private final Writer writer;
+    private long committedSize;
+    private long next;
+    private int pendingEntries;
+    private int pendingStates;
+    private int pendingKeys;
+    private boolean open;
+
+    SqliteWrite(Writer writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public WriteTransaction open() throws SQLException {
+        try (ResultSet rs = writer.prepared("SELECT coalesce(max(idx) + 1, 0) FROM entries").executeQuery()) {
+            rs.next();
+            committedSize = rs.getLong(1);
+        }
+        next = committedSize;
+        open = true;
+        return this;
+    }
+
+    @Override
+    public long size() {
+        checkOpen();
+        return committedSize;
+    }
+
+    @Override
+    public Map<RecordId, RecordState> states(Collection<RecordId> ids) {
+        checkOpen();
+        Map<RecordId, RecordState> found = new HashMap<>();
+        try {
+            PreparedStatement select = writer.prepared(
+                    "SELECT version, idx, deleted FROM state WHERE collection = ? AND key = ?");
+            for (RecordId id : ids) {
+                select.setString(1, id.collection());
+                select.setString(2, id.key());
+                try (ResultSet rs = select.executeQuery()) {
+                    if (rs.next()) found.put(id, new RecordState(id, rs.getLong(1), rs.getLong(2), rs.getBoolean(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw fail(e, "reading record states");
+        }
+        return found;
+    }
+
+    @Override
+    public Map<String, Long> idempotencyKeys(Collection<String> keys) {
+        checkOpen();
+        Map<String, Long> found = new HashMap<>();
+        try {
+            PreparedStatement select = writer.prepared("SELECT idx FROM idempotency WHERE key = ?");
+            for (String key : keys) {
+                select.setString(1, key);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (rs.next()) found.put(key, rs.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw fail(e, "reading idempotency keys");
+        }
+        return found;
+    }
+
+    @Override
+    public void append(long index, byte[] data, long previousIndex) {
+        checkOpen();
+        if (index != next) {
+            throw new StoreException("append out of order in " + writer.file() + ": the next index is " + next
+                    + " (the log held " + committedSize + " entries when the transaction began) but the caller appended "
+                    + index + "; the transaction was rolled back", false);
+        }
+        try {
+            PreparedStatement insert = writer.prepared(INSERT_ENTRY);
+            insert.setLong(1, index);
+            insert.setBytes(2, data);
+            insert.setLong(3, previousIndex);
+            insert.addBatch();
+            next++;
+            if (++pendingEntries == ENTRY_CHUNK) flushEntries();
+        } catch (SQLException e) {
+            throw fail(e, "appending entry " + index);
+        }
+    }
+
+    @Override
+    public void putState(RecordState state) {
+        checkOpen();
+        try {
+            PreparedStatement upsert = writer.prepared(
+                    UPSERT_STATE);
+            upsert.setString(1, state.id().collection());
+            upsert.setString(2, state.id().key());
+            upsert.setLong(3, state.version());
+            upsert.setLong(4, state.index());
+            upsert.setInt(5, state.deleted() ? 1 : 0);
+            upsert.addBatch();
+            pendingStates++;
+        } catch (SQLException e) {
+            throw fail(e, "writing the state of " + state.id());
+        }
+    }
+
+    @Override
+    public void putIdempotencyKey(String key, long index) {
+        checkOpen();
+        try {
+            PreparedStatement insert = writer.prepared(INSERT_KEY);
+            insert.setString(1, key);
+            insert.setLong(2, index);
+            insert.addBatch();
+            pendingKeys++;
+        } catch (SQLException e) {
+            throw fail(e, "remembering idempotency key " + key);
+        }
+    }
+
+    @Override
+    public void putBlob(byte[] sha256, byte[] content) {
+        checkOpen();
+        try {
+            PreparedStatement insert = writer.prepared("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?, ?)");
+            insert.setBytes(1, sha256);
+            insert.setBytes(2, content);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw fail(e, "storing a blob of " + content.length + " bytes");
+        }
+    }
+
+    @Override
+    public void flush() throws SQLException {
+        flushEntries();
+        if (pendingStates > 0) {
+            pendingStates = 0;
+            writer.prepared(UPSERT_STATE).executeBatch();
+        }
+        if (pendingKeys > 0) {
+            pendingKeys = 0;
+            writer.prepared(INSERT_KEY).executeBatch();
+        }
+    }
+
+    private void flushEntries() throws SQLException {
+        if (pendingEntries > 0) {
+            pendingEntries = 0;
+            writer.prepared(INSERT_ENTRY).executeBatch();
+        }
+    }
+
+    @Override
+    public void end() {
+        open = false;
+        pendingEntries = pendingStates = pendingKeys = 0;
+        try { // a batch left by a failed transaction MUST NOT leak into the next one
+            writer.prepared(INSERT_ENTRY).clearBatch();
+            writer.prepared(UPSERT_STATE).clearBatch();
+            writer.prepared(INSERT_KEY).clearBatch();
+        } catch (SQLException e) {
+            throw Failures.translate(e, writer.file(), "clearing a finished transaction", false);
+        }
+    }
+
+    private void checkOpen() {
+        if (!open) throw new IllegalStateException("the write transaction on " + writer.file() + " has ended");
+    }
+
+    private StoreException fail(SQLException e, String doing) {
+        return Failures.translate(e, writer.file(), doing, true);
+    }
+}

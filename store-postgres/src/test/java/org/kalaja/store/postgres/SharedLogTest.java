@@ -190,39 +190,4 @@ class SharedLogTest {
                 .hasMessageContaining("layout version " + (Schema.VERSION + 1))
                 .hasMessageContaining("upgrade Kalaja");
     }
-
-    @Test
-    void reopeningAfterCloseKeepsEverythingCommitted() {
-        String url = TestDatabases.freshDatabase();
-        byte[] blob = "blob content".getBytes(StandardCharsets.UTF_8);
-        byte[] hash = {1, 2, 3};
-        RecordState state = new RecordState(new RecordId("c", "k"), 1, 1, false);
-        try (PostgresStore s = TestDatabases.open(url)) {
-            s.write(tx -> {
-                tx.append(0, new byte[] {7}, -1);
-                tx.append(1, new byte[] {8}, -1);
-                tx.putState(state);
-                tx.putIdempotencyKey("req", 1);
-                tx.putBlob(hash, blob);
-                return null;
-            });
-            s.integrate(tx -> {
-                tx.putTile(0, 0, new byte[64]);
-                tx.putCheckpoint(2, "note\n");
-                return null;
-            });
-            s.putMeta("origin", "o");
-        }
-        try (PostgresStore s = TestDatabases.open(url)) {
-            assertThat(s.size()).isEqualTo(2);
-            assertThat(s.entry(1)).map(StoredEntry::data).hasValueSatisfying(d -> assertThat(d).containsExactly(8));
-            assertThat(s.state(state.id())).contains(state);
-            Map<String, Long> keys = s.write(tx -> tx.idempotencyKeys(List.of("req", "other")));
-            assertThat(keys).isEqualTo(Map.of("req", 1L));
-            assertThat(s.blob(hash)).hasValueSatisfying(b -> assertThat(b).isEqualTo(blob));
-            assertThat(s.tile(0, 0)).hasValueSatisfying(t -> assertThat(t).hasSize(64));
-            assertThat(s.latestCheckpoint()).contains("note\n");
-            assertThat(s.meta("origin")).contains("o");
-        }
-    }
 }

@@ -3,6 +3,8 @@ package org.kalaja.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -110,6 +112,24 @@ class TreeBuilderTest {
         assertThat(update.changedTiles().size()).isEqualTo(392 + 3);
         // Generous: ~100k node hashes take ~50 ms on these machines; this catches accidental O(n^2).
         assertThat(millis).isLessThan(5_000);
+    }
+
+    /** The vectors of docs/FORMATS.md; the roots were computed independently with Python's hashlib. */
+    @Test
+    void formatsDocumentVectorsHold() {
+        List<byte[]> entries = List.of("hello".getBytes(US_ASCII), "kalaja".getBytes(US_ASCII), new byte[0]);
+        TreeUpdate update = TreeBuilder.append(0, (l, i, w) -> {
+            throw new AssertionError("nothing to read");
+        }, EntryBundle.leafHashes(entries));
+        assertThat(update.root().hex()).isEqualTo("57ece6f17aefaf5af35683c2563d75f981ec8ce75d456502221537b2348a6f84");
+        assertThat(update.changedTiles()).singleElement().satisfies(t -> {
+            assertThat(t.id().path()).isEqualTo("tile/0/000.p/3");
+            assertThat(t.hash(0).hex()).isEqualTo("8a2a5c9b768827de5a9552c38a044c66959c68f6d2f21b5260af54d2f87db827");
+        });
+        assertThat(java.util.HexFormat.of().formatHex(EntryBundle.encode(entries)))
+                .isEqualTo("000568656c6c6f00066b616c616a610000");
+        assertThat(MemoryTiles.of(NaiveMerkle.leaves(0, 70_000)).append(List.of()).root().hex())
+                .isEqualTo("1a4cdfcb66374a0c0dcbef49acbd4976d13ee864fb3cb241fc943cad04f02f7e");
     }
 
     @Test

@@ -1,0 +1,174 @@
+package org.kalaja.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.MethodNotAllowedResponse;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+import org.kalaja.engine.EngineException;
+import org.kalaja.engine.Principal;
+import org.kalaja.engine.spi.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of one node (routes in docs/API.md).
+ *
+ * <p>Invariants every route keeps: errors are JSON {@code {"error","detail"}}; a request that fails
+ * validation, authentication or authorization writes nothing; every write carries the caller's token
+ * id, client address and User-Agent into its entry. The log ({@code /log/…}) and {@code /api/v1/status}
+ * need no token: the log is public evidence.
+ */
+final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final Javalin app;
+
+    private HttpApi(Javalin app) {
+        this.app = app;
+    }
+
+    /** Starts serving {@code node} on {@code bind}:{@code port} (0 picks a free port). */
+    static HttpApi start(Node node, String bind, int port) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.http.prefer405over404 = true;
+            // Bodies are read by RecordRoutes with their own limit, checked before reading.
+            config.http.maxRequestSize = Long.MAX_VALUE;
+            config.router.ignoreTrailingSlashes = false;
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        });
+        app.before(HttpApi::securityHeaders);
+        new RecordRoutes(node).register(app);
+        new AdminRoutes(node).register(app);
+        new LogRoutes(node.log()).register(app);
+        app.exception(ApiError.class, (e, ctx) -> {
+            e.headers().forEach(ctx::header);
+            error(ctx, e.status(), e.code(), e.getMessage());
+        });
+        app.exception(EngineException.class, (e, ctx) -> engineError(ctx, e));
+        app.exception(StoreException.class, (e, ctx) -> {
+            if (e.retryable()) ctx.header("Retry-After", "5");
+            error(ctx, e.retryable() ? 503 : 500, "store_unavailable", e.getMessage() + "; retry later");
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e instanceof MethodNotAllowedResponse) {
+                error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "; see docs/API.md");
+            } else if (e.getStatus() == 404) {
+                error(ctx, 404, "no_such_route", "there is no route " + ctx.method() + " " + ctx.path() + "; see docs/API.md");
+            } else {
+                error(ctx, e.getStatus(), "http_error", e.getMessage());
+            }
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal", "the node failed to answer; the log is unaffected. Check the node's log and retry");
+        });
+        app.start(bind, port);
+        return new HttpApi(app);
+    }
+
+    /** The port actually listened on. */
+    int port() {
+        return app.port();
+    }
+
+    /** Stops accepting connections and waits (up to 10 s) for requests in progress. */
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        if (!ctx.path().startsWith("/log/")) ctx.header("Cache-Control", "no-store");
+    }
+
+    private static void engineError(Context ctx, EngineException e) {
+        boolean precondition = ctx.header("If-Match") != null || ctx.header("If-None-Match") != null;
+        switch (e.problem()) {
+            case INVALID -> error(ctx, 400, "invalid_request", e.getMessage());
+            case TOO_LARGE -> error(ctx, 413, "body_too_large", e.getMessage());
+            case NOT_FOUND -> error(ctx, 404, "not_found", e.getMessage());
+            case VERSION_CONFLICT -> error(ctx, precondition ? 412 : 409, "version_conflict", e.getMessage());
+            case IDEMPOTENCY_KEY_REUSED -> error(ctx, 422, "idempotency_key_reused", e.getMessage()
+                    + "; use a new Idempotency-Key for a different request");
+            case OVERLOADED -> {
+                ctx.header("Retry-After", "1");
+                error(ctx, 503, "overloaded", e.getMessage());
+            }
+            case UNAVAILABLE -> {
+                ctx.header("Retry-After", "5");
+                error(ctx, 503, "unavailable", e.getMessage());
+            }
+            case REFUSED -> {
+                ctx.header("Retry-After", "5");
+                error(ctx, 503, "refused", e.getMessage());
+            }
+        }
+    }
+
+    static void error(Context ctx, int status, String code, String detail) {
+        ObjectNode body = JSON.createObjectNode().put("error", code).put("detail", detail);
+        ctx.status(status);
+        ctx.header("Cache-Control", "no-store");
+        writeJson(ctx, body);
+    }
+
+    static void writeJson(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new AssertionError("a JSON tree always serializes", e);
+        }
+    }
+
+    /** Who sent this request, authenticated by its bearer token. */
+    static Principal authenticate(Node node, Context ctx) {
+        String header = ctx.header("Authorization");
+        Optional<Principal> principal = Optional.empty();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            principal = node.tokens().authenticate(header.substring(7).strip());
+        }
+        return principal.orElseThrow(() -> new ApiError(401, "unauthorized", header == null
+                ? "send an API token as 'Authorization: Bearer <token>'; an admin creates tokens with `kalaja token create`"
+                : "the token is unknown, revoked or malformed; ask an admin for a valid one",
+                java.util.Map.of("WWW-Authenticate", "Bearer realm=\"kalaja\"")));
+    }
+
+    static Principal requireWriter(Node node, Context ctx) {
+        Principal p = authenticate(node, ctx);
+        if (!p.role().mayWriteRecords()) {
+            throw new ApiError(403, "forbidden", "a " + p.role().id() + " token may only read; writing needs a clerk, service or admin token");
+        }
+        return p;
+    }
+
+    static Principal requireAdmin(Node node, Context ctx) {
+        Principal p = authenticate(node, ctx);
+        if (!p.role().mayAdminister()) {
+            throw new ApiError(403, "forbidden", "only an admin token may do this; this one is a " + p.role().id() + " token");
+        }
+        return p;
+    }
+
+    /** Requires {@code Content-Type: application/json} (any charset parameter must be UTF-8). */
+    static void requireJson(Context ctx) {
+        String type = ctx.header("Content-Type");
+        String normalized = type == null ? "" : type.toLowerCase(Locale.ROOT).replace(" ", "");
+        if (!(normalized.equals("application/json") || normalized.startsWith("application/json;charset=utf-8"))) {
+            throw new ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json'"
+                    + (type == null ? "" : "; got '" + type + "'"));
+        }
+    }
+}

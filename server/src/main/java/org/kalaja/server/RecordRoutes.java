@@ -1,0 +1,271 @@
+package org.kalaja.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.kalaja.engine.EngineException;
+import org.kalaja.engine.HistoryItem;
+import org.kalaja.engine.Names;
+import org.kalaja.engine.Principal;
+import org.kalaja.engine.RecordVersion;
+import org.kalaja.engine.RecordsEngine;
+import org.kalaja.engine.WriteResult;
+import org.kalaja.engine.spi.RecordState;
+
+/** {@code /api/v1/records/…}: put, get (current, as-of), delete, history, list. */
+final class RecordRoutes {
+    private static final String RECORD = "/api/v1/records/{collection}/{key}";
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
+
+    private final Node node;
+    private final RecordsEngine engine;
+
+    RecordRoutes(Node node) {
+        this.node = node;
+        this.engine = node.engine();
+    }
+
+    void register(Javalin app) {
+        app.put(RECORD, this::put);
+        app.get(RECORD, this::get);
+        app.delete(RECORD, this::delete);
+        app.get(RECORD + "/history", this::history);
+        app.get("/api/v1/records/{collection}", this::list);
+    }
+
+    private void put(Context ctx) {
+        Principal p = HttpApi.requireWriter(node, ctx);
+        HttpApi.requireJson(ctx);
+        String collection = collection(ctx);
+        String key = key(ctx);
+        long expected = expectedVersion(ctx);
+        String idempotencyKey = idempotencyKey(ctx);
+        byte[] body = readBody(ctx, engine.config().maxBodyBytes());
+        WriteResult r;
+        try {
+            r = await(engine.put(caller(p, ctx), collection, key, body, expected, idempotencyKey));
+        } catch (EngineException e) {
+            // Names, preconditions and the key were checked above: what is left invalid is the body.
+            if (e.problem() == EngineException.Problem.INVALID) throw new ApiError(400, "malformed_json", e.getMessage());
+            throw e;
+        }
+        ctx.status(r.created() ? 201 : 200);
+        writeResult(ctx, r);
+    }
+
+    private void delete(Context ctx) {
+        Principal p = HttpApi.requireWriter(node, ctx);
+        String collection = collection(ctx);
+        String key = key(ctx);
+        long expected = expectedVersion(ctx);
+        String idempotencyKey = idempotencyKey(ctx);
+        WriteResult r = await(engine.delete(caller(p, ctx), collection, key, expected, idempotencyKey));
+        writeResult(ctx, r);
+    }
+
+    private void get(Context ctx) {
+        HttpApi.authenticate(node, ctx);
+        String collection = collection(ctx);
+        String key = key(ctx);
+        String at = ctx.queryParam("at");
+        String asOf = ctx.queryParam("asOf");
+        if (at != null && asOf != null) throw ApiError.badParameter("give either ?at=<log index> or ?asOf=<time>, not both");
+        Optional<RecordVersion> found;
+        if (at != null) {
+            found = engine.getAt(collection, key, longParam("at", at, 0));
+        } else if (asOf != null) {
+            found = engine.getAsOf(collection, key, instant(asOf));
+        } else {
+            found = engine.get(collection, key);
+        }
+        RecordVersion v = found.orElseThrow(() -> notFound(collection, key, at != null || asOf != null));
+        ctx.header("ETag", etag(v.version()));
+        ctx.header("Kalaja-Version", Long.toString(v.version()));
+        ctx.header("Kalaja-Index", Long.toString(v.index()));
+        ctx.contentType("application/json").result(v.json());
+    }
+
+    private void history(Context ctx) {
+        HttpApi.authenticate(node, ctx);
+        String collection = collection(ctx);
+        String key = key(ctx);
+        long before = ctx.queryParam("before") == null ? Long.MAX_VALUE : longParam("before", ctx.queryParam("before"), 1);
+        int limit = limit(ctx);
+        if (!engine.everExisted(collection, key)) throw notFound(collection, key, false);
+        List<HistoryItem> items = engine.history(collection, key, before, limit);
+        ArrayNode versions = HttpApi.JSON.createArrayNode();
+        for (HistoryItem h : items) {
+            versions.addObject().put("version", h.version()).put("index", h.index()).put("time", h.time().toString())
+                    .put("actor", h.actor()).put("deleted", h.deleted());
+        }
+        ObjectNode out = HttpApi.JSON.createObjectNode().put("collection", collection).put("key", key);
+        out.set("versions", versions);
+        HistoryItem last = items.isEmpty() ? null : items.get(items.size() - 1);
+        if (last != null && items.size() == limit && last.version() > 1) {
+            out.put("next", last.version());
+        } else {
+            out.putNull("next");
+        }
+        HttpApi.writeJson(ctx, out);
+    }
+
+    private void list(Context ctx) {
+        HttpApi.authenticate(node, ctx);
+        String collection = collection(ctx);
+        String after = Optional.ofNullable(ctx.queryParam("after")).orElse("");
+        int limit = limit(ctx);
+        List<RecordState> page = engine.list(collection, after, limit);
+        ArrayNode records = HttpApi.JSON.createArrayNode();
+        for (RecordState s : page) records.addObject().put("key", s.id().key()).put("version", s.version()).put("index", s.index());
+        ObjectNode out = HttpApi.JSON.createObjectNode();
+        out.set("records", records);
+        if (page.size() == limit) {
+            out.put("next", page.get(page.size() - 1).id().key());
+        } else {
+            out.putNull("next");
+        }
+        HttpApi.writeJson(ctx, out);
+    }
+
+    private static void writeResult(Context ctx, WriteResult r) {
+        ctx.header("ETag", etag(r.version()));
+        HttpApi.writeJson(ctx, HttpApi.JSON.createObjectNode()
+                .put("collection", r.id().collection()).put("key", r.id().key())
+                .put("version", r.version()).put("index", r.index()).put("replayed", r.replayed()));
+    }
+
+    private static org.kalaja.engine.Caller caller(Principal p, Context ctx) {
+        return p.caller(ctx.ip(), Optional.ofNullable(ctx.userAgent()).orElse(""));
+    }
+
+    private static String collection(Context ctx) {
+        return named(() -> Names.collection(ctx.pathParam("collection")));
+    }
+
+    private static String key(Context ctx) {
+        return named(() -> Names.key(ctx.pathParam("key")));
+    }
+
+    private static String named(java.util.function.Supplier<String> check) {
+        try {
+            return check.get();
+        } catch (EngineException e) {
+            throw new ApiError(400, "invalid_name", e.getMessage());
+        }
+    }
+
+    private static String idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null) return "";
+        try {
+            return Names.idempotencyKey(key);
+        } catch (EngineException e) {
+            throw new ApiError(400, "invalid_idempotency_key", e.getMessage());
+        }
+    }
+
+    /** -1 for none, 0 for {@code If-None-Match: *}, else the version named by {@code If-Match}. */
+    private static long expectedVersion(Context ctx) {
+        String ifMatch = ctx.header("If-Match");
+        String ifNoneMatch = ctx.header("If-None-Match");
+        if (ifMatch != null && ifNoneMatch != null) {
+            throw new ApiError(400, "invalid_precondition", "send either If-Match or If-None-Match, not both");
+        }
+        if (ifNoneMatch != null) {
+            if (!ifNoneMatch.strip().equals("*")) {
+                throw new ApiError(400, "invalid_precondition", "If-None-Match on a write must be '*' (create only if absent)");
+            }
+            return 0;
+        }
+        if (ifMatch == null) return -1;
+        String v = ifMatch.strip();
+        if (v.startsWith("W/")) v = v.substring(2);
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length() - 1);
+        try {
+            long version = Long.parseLong(v);
+            if (version >= 1) return version;
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new ApiError(400, "invalid_precondition", "If-Match must be one record version as the ETag gave it, e.g. \"3\"; got '"
+                + ifMatch + "'");
+    }
+
+    /** Reads at most {@code limit} bytes, refusing a larger declared length before reading any. */
+    private static byte[] readBody(Context ctx, int limit) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) throw tooLarge(declared, limit);
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) throw tooLarge(-1, limit);
+            return body;
+        } catch (IOException e) {
+            throw new ApiError(400, "unreadable_body", "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static ApiError tooLarge(long declared, int limit) {
+        return new ApiError(413, "body_too_large", "the body is " + (declared >= 0 ? declared + " bytes" : "larger than the limit")
+                + "; records are at most " + limit + " bytes of JSON. Store large documents as separate records");
+    }
+
+    private static ApiError notFound(String collection, String key, boolean asOf) {
+        return new ApiError(404, "not_found", asOf
+                ? "record " + collection + "/" + key + " did not exist at that point; see its history for when it did"
+                : "no record " + collection + "/" + key + "; it was never written or has been deleted (its history stays)");
+    }
+
+    private int limit(Context ctx) {
+        String s = ctx.queryParam("limit");
+        if (s == null) return DEFAULT_PAGE;
+        long limit = longParam("limit", s, 1);
+        if (limit > MAX_PAGE) throw ApiError.badParameter("limit must be between 1 and " + MAX_PAGE + ", got " + s);
+        return (int) limit;
+    }
+
+    static long longParam(String name, String value, long min) {
+        try {
+            long v = Long.parseLong(value);
+            if (v >= min) return v;
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw ApiError.badParameter(name + " must be a whole number of at least " + min + ", got '" + value + "'");
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw ApiError.badParameter("asOf must be an ISO-8601 time with a zone, e.g. 2025-11-26T16:00:00Z; got '" + s + "'");
+            }
+        }
+    }
+
+    private static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.kalaja.server;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.kalaja.engine.EngineConfig;
+import org.kalaja.engine.Tokens;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kalaja serve}: runs a node until SIGTERM or Ctrl-C, then stops cleanly. */
+@Command(name = "serve", description = "Runs a Kalaja node: the HTTP API and the log.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--data", description = "data directory (default: ${DEFAULT-VALUE})", defaultValue = "kalaja-data")
+    Path data;
+
+    @Option(names = "--port", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE})", defaultValue = "8080")
+    int port;
+
+    @Option(names = "--bind", description = "address to listen on (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    String bind;
+
+    @Option(names = "--store", description = "postgresql://host:port/db?user=…&password=… (default: SQLite in the data "
+            + "directory, or env KALAJA_STORE)", defaultValue = "${env:KALAJA_STORE}")
+    String store;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Node node = Node.open(data, StoreLocation.of(data, store), EngineConfig.defaults(), System.getenv("KALAJA_BOOTSTRAP_TOKEN"));
+        HttpApi api;
+        try {
+            api = HttpApi.start(node, bind, port);
+        } catch (RuntimeException e) {
+            node.close();
+            throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage()
+                    + "; choose another with --port", e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("kalaja-shutdown").unstarted(() -> {
+            System.err.println("Kalaja is stopping: finishing requests, committing queued writes, signing a last checkpoint…");
+            try {
+                api.close();
+            } finally {
+                node.close();
+                System.err.println("Kalaja stopped cleanly.");
+                stopped.countDown();
+            }
+        }));
+        node.bootstrap().ifPresent(ServeCommand::announce);
+        String host = bind.contains(":") ? "[" + bind + "]" : bind;
+        System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static void announce(Tokens.Bootstrap boot) {
+        if (boot.generated() != null) {
+            System.out.println("First admin token (shown once; also written to " + boot.tokenFile() + ", mode 0600):");
+            System.out.println(boot.generated());
+        } else {
+            System.out.println("First admin token: the one in KALAJA_BOOTSTRAP_TOKEN (id " + boot.tokenId() + ").");
+        }
+    }
+}

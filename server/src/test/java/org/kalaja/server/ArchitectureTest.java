@@ -1,0 +1,55 @@
+package org.kalaja.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dependency direction of DESIGN.md, kept by a test rather than by hope. */
+class ArchitectureTest {
+    static JavaClasses kalaja;
+
+    @BeforeAll
+    static void importClasses() {
+        kalaja = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.kalaja");
+    }
+
+    @Test
+    void ledgerDependsOnNothingButTheJdk() {
+        classes().that().resideInAPackage("org.kalaja.ledger..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("org.kalaja.ledger..", "java..")
+                .check(kalaja);
+    }
+
+    @Test
+    void engineDependsOnNoDriverAndNotOnTheServer() {
+        noClasses().that().resideInAPackage("org.kalaja.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.server..", "org.kalaja.testkit..")
+                .check(kalaja);
+    }
+
+    @Test
+    void sqliteDriverDependsOnNeitherTheOtherDriverNorTheServer() {
+        noClasses().that().resideInAPackage("org.kalaja.store.sqlite..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store.postgres..", "org.kalaja.server..")
+                .check(kalaja);
+    }
+
+    @Test
+    void postgresDriverDependsOnNeitherTheOtherDriverNorTheServer() {
+        noClasses().that().resideInAPackage("org.kalaja.store.postgres..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store.sqlite..", "org.kalaja.server..")
+                .check(kalaja);
+    }
+
+    @Test
+    void onlyTheServerNamesConcreteDrivers() {
+        noClasses().that().resideOutsideOfPackages("org.kalaja.server..", "org.kalaja.store..")
+                .should().dependOnClassesThat().resideInAPackage("org.kalaja.store..")
+                .check(kalaja);
+    }
+}

@@ -1,0 +1,109 @@
+package org.kalaja.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kalaja.engine.Role;
+
+/** The CLI against a real node, run in-process with captured output. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    static synchronized Run kalaja(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.commandLine().execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void tokenCreatePrintsAWorkingTokenAsItsLastLineAndRevokeStopsIt() {
+        try (RunningNode n = RunningNode.start(dir)) {
+            String url = n.url("/");
+            Run created = kalaja("token", "create", "--role", "clerk", "--name", "front desk", "--url", url, "--token", n.adminToken);
+
+            assertThat(created.exit()).as(created.err()).isZero();
+            String token = created.lines().get(created.lines().size() - 1);
+            assertThat(n.node.tokens().authenticate(token)).hasValueSatisfying(p -> assertThat(p.role()).isEqualTo(Role.CLERK));
+
+            Run revoked = kalaja("token", "revoke", org.kalaja.engine.Tokens.idOf(token), "--url", url, "--token", n.adminToken);
+            assertThat(revoked.exit()).as(revoked.err()).isZero();
+            assertThat(n.node.tokens().authenticate(token)).isEmpty();
+        }
+    }
+
+    @Test
+    void recordCommandsRoundTrip() {
+        try (RunningNode n = RunningNode.start(dir)) {
+            String url = n.url("/");
+            assertThat(kalaja("put", "towns", "tirana", "{\"pop\": 1}", "--url", url, "--token", n.adminToken).exit()).isZero();
+            Run got = kalaja("get", "towns", "tirana", "--url", url, "--token", n.adminToken);
+            Run history = kalaja("history", "towns", "tirana", "--url", url, "--token", n.adminToken);
+            Run missing = kalaja("get", "towns", "durres", "--url", url, "--token", n.adminToken);
+
+            assertThat(got.exit()).isZero();
+            assertThat(RemoteNode.parse(got.out()).path("pop").asInt()).isEqualTo(1);
+            assertThat(RemoteNode.parse(history.out()).path("versions").size()).isEqualTo(1);
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.err()).contains("404 not_found");
+        }
+    }
+
+    @Test
+    void withoutATokenTheCliSaysWhereToFindOne() {
+        Run r = kalaja("token", "create", "--role", "reader", "--name", "x", "--url", "http://127.0.0.1:9/", "--token", "");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("set KALAJA_TOKEN or pass --token").contains("bootstrap-token");
+    }
+
+    @Test
+    void unreachableNodeIsExitThreeWithAHint() {
+        Run r = kalaja("get", "towns", "x", "--url", "http://127.0.0.1:9/", "--token", "t");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("is `kalaja serve` running");
+    }
+
+    @Test
+    void verifyPassesOnACleanlyStoppedNode() {
+        try (RunningNode n = RunningNode.start(dir)) {
+            for (int i = 0; i < 20; i++) n.put("/api/v1/records/towns/t" + i, n.adminToken, "{\"i\": " + i + "}");
+        }
+
+        Run r = kalaja("verify", "--data", dir.toString());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("OK: 22 entries");
+    }
+
+    @Test
+    void verifyOfAnEmptyDirectorySaysThereIsNothingThere() {
+        Run r = kalaja("verify", "--data", dir.resolve("nothing").toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("no Kalaja data");
+    }
+}

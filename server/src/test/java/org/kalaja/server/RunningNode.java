@@ -1,0 +1,95 @@
+package org.kalaja.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.Caller;
+import org.kalaja.engine.EngineConfig;
+import org.kalaja.engine.Role;
+
+/**
+ * A real node for tests: SQLite in a temporary directory, HTTP on 127.0.0.1 on a free port, and a
+ * client that speaks to it over the network.
+ */
+final class RunningNode implements AutoCloseable {
+    /** Small enough that the size limit is cheap to exceed in a test. */
+    static final int BODY_LIMIT = 16 * 1024;
+
+    final Node node;
+    final HttpApi api;
+    final String adminToken;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private RunningNode(Node node, HttpApi api, String adminToken) {
+        this.node = node;
+        this.api = api;
+        this.adminToken = adminToken;
+    }
+
+    static RunningNode start(Path dir) {
+        EngineConfig config = new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
+        Node node = Node.open(dir, StoreLocation.of(dir, null), config, null);
+        String token = node.bootstrap().orElseThrow().generated();
+        return new RunningNode(node, HttpApi.start(node, "127.0.0.1", 0), token);
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + api.port() + path;
+    }
+
+    String tokenFor(Role role) {
+        return node.tokens().create(Caller.SYSTEM, role, "test " + role.id()).token();
+    }
+
+    long logSize() {
+        return node.engine().size();
+    }
+
+    HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).header("User-Agent", "kalaja-test/1");
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        if (body != null && !headers.containsKey("Content-Type")) b.header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<String> get(String path, @Nullable String token) {
+        return send("GET", path, token, null, Map.of());
+    }
+
+    HttpResponse<String> put(String path, String token, String body) {
+        return send("PUT", path, token, body, Map.of());
+    }
+
+    HttpResponse<byte[]> getBytes(String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(url(path))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        node.close();
+    }
+}

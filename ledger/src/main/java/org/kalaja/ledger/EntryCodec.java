@@ -113,8 +113,13 @@ public final class EntryCodec {
 
     /** Whole microseconds since the epoch of {@code time} (sub-microsecond digits are dropped). */
     static long toMicros(Instant time) {
+        long seconds = time.getEpochSecond();
+        long micros = time.getNano() / 1000;
         try {
-            return Math.addExact(Math.multiplyExact(time.getEpochSecond(), MICROS_PER_SECOND), time.getNano() / 1000);
+            if (seconds < 0 && micros > 0) { // keep the intermediate product in range near Long.MIN_VALUE
+                return Math.addExact(Math.multiplyExact(seconds + 1, MICROS_PER_SECOND), micros - MICROS_PER_SECOND);
+            }
+            return Math.addExact(Math.multiplyExact(seconds, MICROS_PER_SECOND), micros);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("time " + time + " does not fit in 64-bit microseconds", e);
         }

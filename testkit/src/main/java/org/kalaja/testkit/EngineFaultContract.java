@@ -1,0 +1,154 @@
+package org.kalaja.testkit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.kalaja.engine.Caller;
+import org.kalaja.engine.EngineConfig;
+import org.kalaja.engine.EngineException;
+import org.kalaja.engine.EngineException.Problem;
+import org.kalaja.engine.LogIdentity;
+import org.kalaja.engine.LogVerifier;
+import org.kalaja.engine.RecordsEngine;
+import org.kalaja.engine.TransparencyLog;
+import org.kalaja.engine.WriteResult;
+import org.kalaja.engine.spi.Store;
+import org.kalaja.ledger.SignatureType;
+import org.kalaja.ledger.SigningKey;
+import org.kalaja.testkit.FaultyStore.Fault;
+
+/**
+ * What the engine does when its store fails: it never acknowledges a write that was not kept, it
+ * says why, it keeps working once the store does, and the log stays verifiable throughout.
+ */
+public abstract class EngineFaultContract {
+    private static final Caller CLERK = Caller.of("token:clerk", "127.0.0.1", "fault-test");
+    private static final String ORIGIN = "faults.kalaja.example/log";
+
+    private FaultyStore store;
+    private LogIdentity identity;
+    private RecordsEngine engine;
+    private TransparencyLog log;
+
+    /** A fresh, empty store; the contract closes it. */
+    protected abstract Store newStore();
+
+    @BeforeEach
+    void open() {
+        store = new FaultyStore(newStore());
+        identity = new LogIdentity(ORIGIN, SigningKey.generate(ORIGIN, SignatureType.ED25519));
+        engine = RecordsEngine.open(store, EngineConfig.defaults().withCheckpointInterval(Duration.ofHours(1)));
+        log = TransparencyLog.open(engine, identity);
+    }
+
+    @AfterEach
+    void close() {
+        log.close();
+        engine.close();
+        store.close();
+    }
+
+    private CompletableFuture<WriteResult> put(String key, String json, String idempotencyKey) {
+        return engine.put(CLERK, "records", key, json.getBytes(UTF_8), -1, idempotencyKey);
+    }
+
+    private static EngineException failureOf(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            return (EngineException) e.getCause();
+        }
+        throw new AssertionError("the write was acknowledged although the store failed");
+    }
+
+    private void assertVerifies() throws Exception {
+        log.integrate();
+        LogVerifier.verify(store.delegate(), Optional.of(identity.verifierKey()), s -> { });
+    }
+
+    @Test
+    void aFailedCommitIsNotAcknowledgedAndLeavesNothing() throws Exception {
+        put("before", "{}", "").get();
+        long size = engine.size();
+        store.failWrite(1, Fault.AFTER_WORK);
+        EngineException failure = failureOf(put("lost", "{\"x\":1}", ""));
+        assertThat(failure.problem()).isEqualTo(Problem.UNAVAILABLE);
+        assertThat(failure.retryable()).isTrue();
+        assertThat(failure.getMessage()).contains("nothing of this write was kept");
+        assertThat(engine.size()).isEqualTo(size);
+        assertThat(engine.get("records", "lost")).isEmpty();
+        assertThat(put("after", "{}", "").get().index()).isEqualTo(size);
+        assertVerifies();
+    }
+
+    @Test
+    void aFullDiskRefusesWritesButKeepsServingReads() throws Exception {
+        put("kept", "{\"v\":1}", "").get();
+        store.diskFull(true);
+        EngineException failure = failureOf(put("refused", "{}", ""));
+        assertThat(failure.problem()).isEqualTo(Problem.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("disk is full");
+        assertThat(engine.get("records", "kept")).isPresent();
+        store.diskFull(false);
+        put("refused", "{}", "").get();
+        assertVerifies();
+    }
+
+    @Test
+    void aLostAcknowledgementIsRecoveredByRetryingWithTheSameIdempotencyKey() throws Exception {
+        store.failWrite(1, Fault.AFTER_COMMIT);
+        assertThat(failureOf(put("doc", "{\"v\":1}", "retry-me")).problem()).isEqualTo(Problem.UNAVAILABLE);
+        long size = engine.size();
+        WriteResult retry = put("doc", "{\"v\":1}", "retry-me").get();
+        assertThat(retry.replayed()).as("the first attempt was kept; the retry must not append again").isTrue();
+        assertThat(engine.size()).isEqualTo(size);
+        assertThat(engine.history("records", "doc", Long.MAX_VALUE, 10)).hasSize(1);
+        assertVerifies();
+    }
+
+    @Test
+    void aFailedIntegrationKeepsTheLastCheckpointAndTheNextOneCatchesUp() throws Exception {
+        put("a", "{}", "").get();
+        long first = log.integrate();
+        String checkpoint = log.checkpoint().orElseThrow();
+        put("b", "{}", "").get();
+        store.failIntegrate(1, Fault.AFTER_WORK);
+        assertThatThrownBy(log::integrate).hasMessageContaining("injected");
+        assertThat(log.checkpoint()).contains(checkpoint);
+        assertThat(log.integrate()).isEqualTo(first + 1);
+        assertVerifies();
+    }
+
+    @Test
+    void everyWriteOfABatchWhoseCommitFailedIsRefusedAndNoneIsKept() throws Exception {
+        long size = engine.size();
+        store.failWrite(1, Fault.AFTER_WORK);
+        store.failWrite(2, Fault.AFTER_WORK);
+        store.failWrite(3, Fault.AFTER_WORK);
+        var futures = new java.util.ArrayList<CompletableFuture<WriteResult>>();
+        for (int i = 0; i < 200; i++) futures.add(put("k" + i, "{}", ""));
+        long acknowledged = 0;
+        for (CompletableFuture<WriteResult> f : futures) {
+            try {
+                f.get();
+                acknowledged++;
+            } catch (ExecutionException e) {
+                assertThat(((EngineException) e.getCause()).problem()).isEqualTo(Problem.UNAVAILABLE);
+            }
+        }
+        assertThat(engine.size()).isEqualTo(size + acknowledged);
+        for (int i = 0; i < 200; i++) {
+            boolean present = engine.get("records", "k" + i).isPresent();
+            assertThat(present).as("k" + i + " present exactly when acknowledged").isEqualTo(futures.get(i).isDone() && !futures.get(i).isCompletedExceptionally());
+        }
+        assertVerifies();
+    }
+}

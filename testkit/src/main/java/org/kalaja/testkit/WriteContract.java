@@ -150,6 +150,29 @@ abstract class WriteContract extends StoreFixture {
     }
 
     @Test
+    void batchLookupsFindNamesWithQuotesBackslashesControlCharactersAndUnicode() {
+        List<String> names = List.of("a\"b", "back\\slash", "tab\tnew\nline", "[\"json\", 1]", "'; DROP TABLE state; --",
+                "ë€😀", "%_*?", "a", "A");
+        store.write(tx -> {
+            for (int i = 0; i < names.size(); i++) {
+                tx.append(i, body(i), -1);
+                tx.putState(new RecordState(id(names.get(i), names.get(i)), 1, i, false));
+                tx.putIdempotencyKey(names.get(i), i);
+            }
+            return null;
+        });
+        List<RecordId> ids = names.stream().map(n -> id(n, n)).toList();
+
+        assertThat(statesInWrite(ids)).containsOnlyKeys(ids);
+        assertThat(statesInWrite(List.of(id("a", "A"), id("A", "a")))).isEmpty();
+        assertThat(idempotencyKeysInWrite(names)).hasSize(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            assertThat(idempotencyKeysInWrite(names)).containsEntry(names.get(i), (long) i);
+            assertThat(store.state(ids.get(i))).isPresent();
+        }
+    }
+
+    @Test
     void puttingAStateReplacesThePreviousOneAndTombstonesAreStates() {
         RecordId rid = id("people", "ana");
         store.write(tx -> {

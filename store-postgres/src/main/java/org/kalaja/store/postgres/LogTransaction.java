@@ -22,11 +22,11 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * A write transaction holding the log's write lock. Reads go to the database (committed state);
- * writes are buffered and sent in bulk by {@link #flush} just before commit: entries by one binary
+ * writes are buffered and sent in bulk by {@link #finish} just before commit: entries by one binary
  * COPY, states and idempotency keys by one {@code unnest} upsert each. A group commit of thousands of
  * entries thus costs a handful of round trips.
  */
-final class LogTransaction implements WriteTransaction {
+final class LogTransaction implements WriteTransaction, PostgresStore.Ending {
     private static final byte[] COPY_SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
     private final Connection connection;
@@ -62,9 +62,11 @@ final class LogTransaction implements WriteTransaction {
             collections[i] = id.collection();
             names[i++] = id.key();
         }
-        String sql = "SELECT s.collection, s.key, s.version, s.idx, s.deleted FROM kalaja_state s"
-                + " JOIN unnest(?::text[], ?::text[]) AS q(c, k)"
-                + " ON s.collection = q.c COLLATE \"C\" AND s.key = q.k COLLATE \"C\"";
+        // LIMIT 1 keeps the lateral subquery from being flattened into a join the planner may run as
+        // a scan of the whole table: here every asked id costs one primary-key probe, at any size.
+        String sql = "SELECT s.collection, s.key, s.version, s.idx, s.deleted FROM unnest(?::text[], ?::text[]) AS q(c, k)"
+                + " CROSS JOIN LATERAL (SELECT * FROM kalaja_state"
+                + " WHERE collection = q.c COLLATE \"C\" AND key = q.k COLLATE \"C\" LIMIT 1) s";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setArray(1, connection.createArrayOf("text", collections));
             ps.setArray(2, connection.createArrayOf("text", names));
@@ -85,7 +87,8 @@ final class LogTransaction implements WriteTransaction {
         check();
         Map<String, Long> found = new HashMap<>();
         if (asked.isEmpty()) return found;
-        String sql = "SELECT key, idx FROM kalaja_idempotency WHERE key = ANY(?::text[] COLLATE \"C\")";
+        String sql = "SELECT i.key, i.idx FROM unnest(?::text[]) AS q(k) CROSS JOIN LATERAL"
+                + " (SELECT key, idx FROM kalaja_idempotency WHERE key = q.k COLLATE \"C\" LIMIT 1) i";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setArray(1, connection.createArrayOf("text", asked.toArray(String[]::new)));
             try (ResultSet r = ps.executeQuery()) {
@@ -130,7 +133,8 @@ final class LogTransaction implements WriteTransaction {
     }
 
     /** Sends every buffered write; after this the transaction only commits or rolls back. */
-    void flush() throws SQLException {
+    @Override
+    public void finish() throws SQLException {
         check();
         done = true;
         if (failure != null) throw failure;
@@ -140,8 +144,8 @@ final class LogTransaction implements WriteTransaction {
         if (!keys.isEmpty()) insertKeys();
     }
 
-    /** Ends the transaction's life: later calls from leaked references fail. */
-    void close() {
+    @Override
+    public void close() {
         done = true;
     }
 

@@ -111,29 +111,13 @@ public final class PostgresStore implements Store {
                 r.next();
                 size = r.getLong(1);
             }
-            LogTransaction tx = new LogTransaction(c, size);
-            try {
-                T result = work.run(tx);
-                tx.flush();
-                return result;
-            } finally {
-                tx.close();
-            }
+            return run(new LogTransaction(c, size), work);
         });
     }
 
     @Override
     public <T> T integrate(Work<IntegrationTransaction, T> work) {
-        return inTransaction("integrating the tree", Schema.INTEGRATE_LOCK, c -> {
-            TreeTransaction tx = new TreeTransaction(c);
-            try {
-                T result = work.run(tx);
-                tx.finish();
-                return result;
-            } finally {
-                tx.close();
-            }
-        });
+        return inTransaction("integrating the tree", Schema.INTEGRATE_LOCK, c -> run(new TreeTransaction(c), work));
     }
 
     @Override
@@ -302,12 +286,30 @@ public final class PostgresStore implements Store {
         }
     }
 
+    private static <X extends Ending, T> T run(X tx, Work<? super X, T> work) throws SQLException {
+        try {
+            T result = work.run(tx);
+            tx.finish();
+            return result;
+        } finally {
+            tx.close();
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e); // the connection is gone; the server rolls back on its own
         }
+    }
+
+    /** A transaction view whose work has run: {@link #finish} sends what is pending or fails. */
+    interface Ending {
+        void finish() throws SQLException;
+
+        /** Later calls through leaked references MUST fail. */
+        void close();
     }
 
     @FunctionalInterface

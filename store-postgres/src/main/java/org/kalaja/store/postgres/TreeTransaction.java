@@ -13,7 +13,7 @@ import org.kalaja.store.postgres.LogTransaction.SqlFailure;
  * An integration transaction holding the integration lock. Tiles are written at once (an integration
  * touches a few dozen), so {@link #tile} sees them through the database itself.
  */
-final class TreeTransaction implements IntegrationTransaction {
+final class TreeTransaction implements IntegrationTransaction, PostgresStore.Ending {
     private final Connection connection;
     private RuntimeException failure;
     private boolean done;
@@ -80,13 +80,15 @@ final class TreeTransaction implements IntegrationTransaction {
     }
 
     /** Ends the work; a refusal the work swallowed still fails the transaction. */
-    void finish() {
+    @Override
+    public void finish() {
         check();
         done = true;
         if (failure != null) throw failure;
     }
 
-    void close() {
+    @Override
+    public void close() {
         done = true;
     }
 

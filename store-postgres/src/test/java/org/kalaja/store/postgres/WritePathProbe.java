@@ -13,8 +13,12 @@ import org.kalaja.engine.spi.RecordState;
 
 /**
  * Measures the driver's write path against plain upserts of the same rows into an ordinary table of
- * the same durable database. Run with
- * {@code ./mvnw -q -pl store-postgres exec:java}-style tooling or from an IDE; arguments: [rows] [batch].
+ * the same durable database (fsync and synchronous_commit on). Arguments: [rows] [batch]. Run:
+ * <pre>
+ * ./mvnw -q -pl store-postgres test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp
+ * java -cp store-postgres/target/test-classes:store-postgres/target/classes:$(cat /tmp/cp) \
+ *     org.kalaja.store.postgres.WritePathProbe
+ * </pre>
  *
  * <p>Ledger path: per transaction of {@code batch} writes, append {@code batch} entries of 1 KiB and
  * upsert {@code batch} state rows (pointers); "full" additionally looks up the states and idempotency
@@ -22,7 +26,7 @@ import org.kalaja.engine.spi.RecordState;
  * {@code INSERT ... ON CONFLICT DO UPDATE} of (collection, key, 1 KiB body) in transactions of
  * {@code batch} rows. Keys repeat after half the rows, so both paths insert and then update.
  */
-public final class WritePathProbe {
+final class WritePathProbe {
     private static final int BODY = 1024;
 
     public static void main(String[] args) throws Exception {

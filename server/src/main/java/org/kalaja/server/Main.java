@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         description = "Keeps public services running through a destructive cyberattack.",
         subcommands = {ServeCommand.class, TokenCommand.class, RecordCommands.Get.class, RecordCommands.Put.class,
                 RecordCommands.Delete.class, RecordCommands.History.class, RecordCommands.ListKeys.class,
-                VerifyCommand.class, Main.VersionCommand.class, CommandLine.HelpCommand.class})
+                VerifyCommand.class, org.kalaja.server.bench.BenchCommand.class, Main.VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {
     }

@@ -19,12 +19,15 @@ final class Readers implements AutoCloseable {
     private static final int MAX_IDLE = 4;
 
     private final Path file;
+    private final boolean immutable;
     private final ConcurrentLinkedQueue<Reader> idle = new ConcurrentLinkedQueue<>();
     private final AtomicInteger idleCount = new AtomicInteger();
     private volatile boolean closed;
 
-    Readers(Path file) {
+    /** @param immutable whether no process has the file open (see {@link Schema#openImmutableReader}) */
+    Readers(Path file, boolean immutable) {
         this.file = file;
+        this.immutable = immutable;
     }
 
     @FunctionalInterface
@@ -55,7 +58,7 @@ final class Readers implements AutoCloseable {
             return reader;
         }
         try {
-            return new Reader(Schema.openReader(file));
+            return new Reader(immutable ? Schema.openImmutableReader(file) : Schema.openReader(file));
         } catch (SQLException e) {
             throw Failures.translate(e, file, doing + " (opening a reader)", false);
         }

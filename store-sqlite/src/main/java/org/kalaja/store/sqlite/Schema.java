@@ -70,12 +70,26 @@ final class Schema {
 
     /** A reader: never creates the file, cannot write; in WAL mode it never blocks the writer. */
     static Connection openReader(Path file) throws SQLException {
+        return readOnly(-16 * 1024).createConnection("jdbc:sqlite:" + file);
+    }
+
+    /**
+     * A reader of a file that no process has open: SQLite is told the file cannot change
+     * ({@code immutable=1}), so it takes no locks and creates no {@code -wal} or {@code -shm} file.
+     * Only correct when there is no {@code -wal} file, i.e. the last writer closed cleanly.
+     */
+    static Connection openImmutableReader(Path file) throws SQLException {
+        return readOnly(-16 * 1024).createConnection("jdbc:sqlite:" + file.toUri() + "?immutable=1");
+    }
+
+    private static SQLiteConfig readOnly(int cacheKiB) {
         SQLiteConfig config = common();
         config.setOpenMode(SQLiteOpenMode.READONLY);
         config.resetOpenMode(SQLiteOpenMode.CREATE);
         config.resetOpenMode(SQLiteOpenMode.READWRITE);
-        config.setCacheSize(-16 * 1024);
-        return config.createConnection("jdbc:sqlite:" + file);
+        config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+        config.setCacheSize(cacheKiB);
+        return config;
     }
 
     private static SQLiteConfig common() {

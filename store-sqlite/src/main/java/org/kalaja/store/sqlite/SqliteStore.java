@@ -31,10 +31,10 @@ public final class SqliteStore implements Store {
     private final @Nullable Writer writer;
     private final Readers readers;
 
-    private SqliteStore(Path file, @Nullable Writer writer) {
+    private SqliteStore(Path file, @Nullable Writer writer, boolean immutable) {
         this.file = file;
         this.writer = writer;
-        this.readers = new Readers(file);
+        this.readers = new Readers(file, immutable);
     }
 
     /**
@@ -52,12 +52,18 @@ public final class SqliteStore implements Store {
             throw new StoreException("cannot create the store " + file + ": the directory " + directory
                     + " does not exist; create it or check that the data disk is mounted", false);
         }
-        return new SqliteStore(file, new Writer(file));
+        return new SqliteStore(file, new Writer(file), false);
     }
 
     /**
-     * Opens an existing store for reading only, e.g. to verify a stopped node: creates and changes
-     * nothing, and every write fails with a {@link StoreException}.
+     * Opens an existing store for reading only, e.g. to verify a stopped node: every write fails with
+     * a {@link StoreException}, and the store's files are not changed.
+     *
+     * <p>After a clean shutdown (no {@code -wal} file beside the database) nothing is created either:
+     * the file is read as immutable, without locks, so it MUST NOT be written while this store is
+     * open. If a {@code -wal} file is present (the node is running, or crashed), its committed
+     * transactions are part of the store and are read too; SQLite then needs its shared-memory index
+     * ({@code -shm}) and creates that file if it is missing.
      *
      * @throws StoreException if there is no store at {@code databaseFile}, or it is not a Kalaja store
      *                        this version can read
@@ -67,7 +73,8 @@ public final class SqliteStore implements Store {
         if (!Files.isRegularFile(file)) {
             throw new StoreException("there is no store at " + file + ": check the path", false);
         }
-        SqliteStore store = new SqliteStore(file, null);
+        boolean writerGone = !Files.exists(file.resolveSibling(file.getFileName() + "-wal"));
+        SqliteStore store = new SqliteStore(file, null, writerGone);
         try {
             store.readers.read("checking the store's schema", r -> {
                 Schema.check(r.connection(), file);

@@ -1,8 +1,10 @@
 package org.kalaja.engine;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -28,10 +30,15 @@ final class JsonBodies {
             throw new EngineException(EngineException.Problem.TOO_LARGE,
                     "record body is " + body.length + " bytes; the limit is " + maxBytes);
         }
-        JsonNode node;
-        try (JsonParser parser = MAPPER.createParser(body)) {
-            node = MAPPER.readTree(parser);
-            if (node != null && parser.nextToken() != null) {
+        // Streams tokens from parser to generator: no tree is built, so normalizing costs about as
+        // much as reading the body once.
+        ByteArrayBuilder out = new ByteArrayBuilder(body.length);
+        try (JsonParser parser = MAPPER.createParser(body); JsonGenerator generator = MAPPER.createGenerator(out)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new EngineException(EngineException.Problem.INVALID, "record body must be a JSON object, like {\"name\": \"…\"}");
+            }
+            generator.copyCurrentStructure(parser);
+            if (parser.nextToken() != null) {
                 throw new EngineException(EngineException.Problem.INVALID,
                         "record body must be one JSON object; found more after it");
             }
@@ -42,14 +49,7 @@ final class JsonBodies {
         } catch (IOException e) {
             throw new EngineException(EngineException.Problem.INVALID, "record body could not be read: " + e.getMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new EngineException(EngineException.Problem.INVALID, "record body must be a JSON object, like {\"name\": \"…\"}");
-        }
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new AssertionError("a parsed tree always serializes", e);
-        }
+        return out.toByteArray();
     }
 
     static ObjectMapper mapper() {

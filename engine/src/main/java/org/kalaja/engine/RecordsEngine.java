@@ -29,12 +29,13 @@ import org.kalaja.ledger.EntryKind;
 public final class RecordsEngine implements AutoCloseable {
     private final Store store;
     private final EngineConfig config;
+    private final RecentEntries recent = new RecentEntries();
     private final Sequencer sequencer;
 
     private RecordsEngine(Store store, EngineConfig config) {
         this.store = store;
         this.config = config;
-        this.sequencer = new Sequencer(store, config.clock(), config.maxBatch(), config.queueCapacity());
+        this.sequencer = new Sequencer(store, recent, config.clock(), config.maxBatch(), config.queueCapacity());
     }
 
     /** Starts an engine on {@code store}; the caller keeps ownership of the store and closes it after the engine. */
@@ -181,6 +182,10 @@ public final class RecordsEngine implements AutoCloseable {
     /** Writes waiting to be committed. */
     public int backlog() {
         return sequencer.backlog();
+    }
+
+    RecentEntries recentEntries() {
+        return recent;
     }
 
     Optional<RecordState> systemState(RecordId id) {

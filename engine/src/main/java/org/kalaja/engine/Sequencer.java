@@ -45,6 +45,7 @@ final class Sequencer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
 
     private final Store store;
+    private final RecentEntries recent;
     private final Clock clock;
     private final int maxBatch;
     private final ArrayBlockingQueue<Pending> queue;
@@ -55,8 +56,9 @@ final class Sequencer implements AutoCloseable {
     private record Pending(Mutation mutation, CompletableFuture<WriteResult> future) {
     }
 
-    Sequencer(Store store, Clock clock, int maxBatch, int queueCapacity) {
+    Sequencer(Store store, RecentEntries recent, Clock clock, int maxBatch, int queueCapacity) {
         this.store = store;
+        this.recent = recent;
         this.clock = clock;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -106,10 +108,12 @@ final class Sequencer implements AutoCloseable {
 
     private void commit(List<Pending> batch) {
         Object[] outcomes = new Object[batch.size()];
+        List<byte[]> appended = new ArrayList<>(batch.size());
+        long first;
         try {
-            store.write(txn -> {
-                sequence(txn, batch, outcomes);
-                return null;
+            first = store.write(txn -> {
+                appended.clear();
+                return sequence(txn, batch, outcomes, appended);
             });
         } catch (StoreException e) {
             EngineException failure = new EngineException(Problem.UNAVAILABLE,
@@ -117,6 +121,7 @@ final class Sequencer implements AutoCloseable {
             for (Pending p : batch) p.future.completeExceptionally(failure);
             return;
         }
+        recent.committed(first, appended);
         for (int i = 0; i < outcomes.length; i++) {
             if (outcomes[i] instanceof WriteResult result) {
                 batch.get(i).future.complete(result);
@@ -126,8 +131,13 @@ final class Sequencer implements AutoCloseable {
         }
     }
 
-    /** Runs inside the write transaction; fills {@code outcomes} with a WriteResult or an EngineException per mutation. */
-    private void sequence(WriteTransaction txn, List<Pending> batch, Object[] outcomes) {
+    /**
+     * Runs inside the write transaction; fills {@code outcomes} with a WriteResult or an
+     * EngineException per mutation and {@code appended} with the entries appended, in order.
+     *
+     * @return the index of the first entry appended
+     */
+    private long sequence(WriteTransaction txn, List<Pending> batch, Object[] outcomes, List<byte[]> appended) {
         Set<RecordId> ids = new LinkedHashSet<>();
         Set<String> idemKeys = new LinkedHashSet<>();
         for (Pending p : batch) {
@@ -139,7 +149,8 @@ final class Sequencer implements AutoCloseable {
         Map<String, Accepted> keysInBatch = new HashMap<>();
         Map<RecordId, RecordState> changed = new HashMap<>();
 
-        long next = txn.size();
+        long first = txn.size();
+        long next = first;
         long micros = Math.max(lastMicros, nowMicros());
         Instant time = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
 
@@ -162,9 +173,11 @@ final class Sequencer implements AutoCloseable {
                 if (StateEffect.of(m.kind()) == StateEffect.NONE) {
                     // An event about no record: recorded in the log, no version, no state.
                     long index = next++;
-                    txn.append(index, EntryCodec.encode(new Entry(m.kind(), time, m.caller().actor(), m.caller().address(),
+                    byte[] data = EntryCodec.encode(new Entry(m.kind(), time, m.caller().actor(), m.caller().address(),
                             m.caller().userAgent(), m.id().collection(), m.id().key(), 0, m.idempotencyKey(),
-                            m.bodyType(), m.body())), -1);
+                            m.bodyType(), m.body()));
+                    txn.append(index, data, -1);
+                    appended.add(data);
                     outcomes[i] = new WriteResult(m.id(), 0, index, false, false);
                     continue;
                 }
@@ -178,6 +191,7 @@ final class Sequencer implements AutoCloseable {
                 long index = next++;
                 if (m.blob().length > 0) txn.putBlob(Blobs.sha256(m.blob()), m.blob());
                 txn.append(index, data, current == null ? -1 : current.index());
+                appended.add(data);
                 RecordState after = new RecordState(m.id(), version, index, tombstone);
                 states.put(m.id(), after);
                 changed.put(m.id(), after);
@@ -195,6 +209,7 @@ final class Sequencer implements AutoCloseable {
         }
         for (RecordState s : changed.values()) txn.putState(s);
         lastMicros = micros;
+        return first;
     }
 
     private record Accepted(Mutation mutation, WriteResult result) {

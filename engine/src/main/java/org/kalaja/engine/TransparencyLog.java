@@ -48,11 +48,13 @@ public final class TransparencyLog implements AutoCloseable {
     private static final int MAX_INTEGRATE = 1 << 18;
 
     private final Store store;
+    private final RecentEntries recent;
     private final LogIdentity identity;
     private final ScheduledExecutorService integrator;
 
-    private TransparencyLog(Store store, LogIdentity identity, long intervalMillis) {
+    private TransparencyLog(Store store, RecentEntries recent, LogIdentity identity, long intervalMillis) {
         this.store = store;
+        this.recent = recent;
         this.identity = identity;
         this.integrator = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("kalaja-integrator").daemon(true).unstarted(r));
         integrator.scheduleWithFixedDelay(this::integrateQuietly, 0, intervalMillis, TimeUnit.MILLISECONDS);
@@ -66,7 +68,7 @@ public final class TransparencyLog implements AutoCloseable {
      */
     public static TransparencyLog open(RecordsEngine engine, LogIdentity identity) {
         ensureIdentity(engine, identity);
-        return new TransparencyLog(engine.store(), identity, engine.config().checkpointInterval().toMillis());
+        return new TransparencyLog(engine.store(), engine.recentEntries(), identity, engine.config().checkpointInterval().toMillis());
     }
 
     private static void ensureIdentity(RecordsEngine engine, LogIdentity identity) {
@@ -143,7 +145,12 @@ public final class TransparencyLog implements AutoCloseable {
                 long end = Math.min(target, old + MAX_INTEGRATE);
                 if (end <= old) return old;
                 List<Hash> leaves = new ArrayList<>((int) (end - old));
-                store.entries(old, end, e -> leaves.add(Merkle.leafHash(e.data())));
+                Optional<List<byte[]>> inMemory = recent.take(old, end);
+                if (inMemory.isPresent()) {
+                    for (byte[] entry : inMemory.get()) leaves.add(Merkle.leafHash(entry));
+                } else {
+                    store.entries(old, end, e -> leaves.add(Merkle.leafHash(e.data())));
+                }
                 if (leaves.size() != end - old) {
                     throw new IllegalStateException("store returned " + leaves.size() + " entries for [" + old + ", " + end + ")");
                 }

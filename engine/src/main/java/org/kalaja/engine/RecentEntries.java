@@ -1,0 +1,56 @@
+package org.kalaja.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The entries this node committed lately, handed from the sequencer to the integrator in memory so
+ * that integration does not read back from the store what was just written to it.
+ *
+ * <p>Only an optimisation: the integrator takes a range from here when this node committed all of it
+ * (one node alone, the usual case) and reads it from the store otherwise (entries from other nodes
+ * on a shared PostgreSQL, or more than fits here). Bounded to {@link #MAX_ENTRIES}; the oldest are
+ * dropped first. The sequencer publishes a batch only after its commit returned, so nothing here was
+ * ever refused by the store.
+ */
+final class RecentEntries {
+    static final int MAX_ENTRIES = 1 << 19;
+
+    private record Batch(long first, List<byte[]> entries) {
+        long end() {
+            return first + entries.size();
+        }
+    }
+
+    private final ArrayDeque<Batch> batches = new ArrayDeque<>();
+    private int held;
+
+    /** Records that {@code entries} were committed at indexes {@code first, first+1, …}. */
+    synchronized void committed(long first, List<byte[]> entries) {
+        if (entries.isEmpty()) return;
+        batches.addLast(new Batch(first, entries));
+        held += entries.size();
+        while (held > MAX_ENTRIES) held -= batches.removeFirst().entries().size();
+    }
+
+    /**
+     * The entries at {@code [from, to)} if this node holds every one of them, and forgets everything
+     * before {@code from} (the integrator never asks for it again).
+     */
+    synchronized Optional<List<byte[]>> take(long from, long to) {
+        while (!batches.isEmpty() && batches.peekFirst().end() <= from) held -= batches.removeFirst().entries().size();
+        List<byte[]> out = new ArrayList<>((int) Math.min(to - from, Integer.MAX_VALUE));
+        long next = from;
+        for (Batch b : batches) {
+            if (next >= to) break;
+            if (b.first() > next) return Optional.empty();
+            int start = (int) (next - b.first());
+            int stop = (int) Math.min(b.entries().size(), to - b.first());
+            out.addAll(b.entries().subList(start, stop));
+            next = b.first() + stop;
+        }
+        return next == to ? Optional.of(out) : Optional.empty();
+    }
+}

@@ -1,0 +1,53 @@
+package org.kalaja.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecentEntriesTest {
+    private static List<byte[]> entries(int first, int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = first; i < first + count; i++) out.add(new byte[] {(byte) i});
+        return out;
+    }
+
+    @Test
+    void givesARangeSpanningSeveralCommittedBatches() {
+        RecentEntries recent = new RecentEntries();
+        recent.committed(10, entries(10, 5));
+        recent.committed(15, entries(15, 5));
+        List<byte[]> got = recent.take(12, 18).orElseThrow();
+        assertThat(got).extracting(b -> (int) b[0]).containsExactly(12, 13, 14, 15, 16, 17);
+    }
+
+    @Test
+    void refusesARangeWithEntriesThisNodeDidNotCommit() {
+        RecentEntries recent = new RecentEntries();
+        recent.committed(10, entries(10, 5));
+        recent.committed(20, entries(20, 5)); // another node wrote 15..19
+        assertThat(recent.take(10, 25)).isEmpty();
+        assertThat(recent.take(5, 12)).isEmpty();
+        assertThat(recent.take(20, 26)).isEmpty();
+        assertThat(recent.take(20, 25)).isPresent();
+    }
+
+    @Test
+    void forgetsWhatLiesBeforeTheRequestedRange() {
+        RecentEntries recent = new RecentEntries();
+        recent.committed(0, entries(0, 4));
+        recent.committed(4, entries(4, 4));
+        assertThat(recent.take(4, 8)).isPresent();
+        assertThat(recent.take(0, 4)).as("batches wholly before 4 were dropped").isEmpty();
+    }
+
+    @Test
+    void holdsABoundedNumberOfEntries() {
+        RecentEntries recent = new RecentEntries();
+        int batch = RecentEntries.MAX_ENTRIES / 4;
+        for (int i = 0; i < 6; i++) recent.committed((long) i * batch, entries(0, batch));
+        assertThat(recent.take(0, batch)).as("oldest dropped").isEmpty();
+        assertThat(recent.take(2L * batch, 6L * batch)).isPresent();
+    }
+}

@@ -109,12 +109,13 @@ public final class LogVerifier {
         }
         if (next[0] != size) throw new VerificationException("the store reported " + size + " entries but streamed " + next[0]);
         flushLeaves();
+        // Tiles first: a mismatch there names the entry; the root only says that something differs.
+        for (Map.Entry<Long, byte[]> open : openTiles.entrySet()) {
+            compareTile((int) (open.getKey() >>> 56), open.getKey() & 0x00ff_ffff_ffff_ffffL, open.getValue());
+        }
         if (!root.equals(checkpoint.rootHash())) {
             throw new VerificationException("the tree recomputed from entries 0.." + (checkpointSize - 1) + " has root " + root
                     + " but the signed checkpoint says " + checkpoint.rootHash());
-        }
-        for (Map.Entry<Long, byte[]> open : openTiles.entrySet()) {
-            compareTile((int) (open.getKey() >>> 56), open.getKey() & 0x00ff_ffff_ffff_ffffL, open.getValue());
         }
         compareStates();
         compareIdempotencyKeys();
@@ -235,6 +236,10 @@ public final class LogVerifier {
                 Hash s = Hash.of(stored.get(), h * Hash.SIZE);
                 Hash c = Hash.of(computed, h * Hash.SIZE);
                 if (!s.equals(c)) {
+                    if (level == 0) {
+                        throw new VerificationException("entry " + (index * 256 + h) + " was changed: its leaf hash is " + c
+                                + " but the tree (tile 0/" + index + ", hash " + h + ") recorded " + s);
+                    }
                     throw new VerificationException("tile " + level + "/" + index + " hash " + h + " is " + s
                             + " in the store but " + c + " recomputed from the entries");
                 }

@@ -151,4 +151,30 @@ public abstract class EngineFaultContract {
         }
         assertVerifies();
     }
+
+    @Test
+    void writesBeyondTheQueueBoundAreRefusedAsOverloadedAndNotWritten() throws Exception {
+        EngineConfig tiny = new EngineConfig(16, 4, 1024, Duration.ofHours(1), java.time.Clock.systemUTC());
+        try (RecordsEngine small = RecordsEngine.open(store, tiny)) {
+            var futures = new java.util.ArrayList<CompletableFuture<WriteResult>>();
+            for (int i = 0; i < 2000; i++) {
+                futures.add(small.put(CLERK, "burst", "b" + i, "{}".getBytes(UTF_8), -1, ""));
+            }
+            int refused = 0;
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).get();
+                    assertThat(small.get("burst", "b" + i)).isPresent();
+                } catch (ExecutionException e) {
+                    EngineException failure = (EngineException) e.getCause();
+                    assertThat(failure.problem()).isEqualTo(Problem.OVERLOADED);
+                    assertThat(failure.retryable()).isTrue();
+                    assertThat(small.get("burst", "b" + i)).isEmpty();
+                    refused++;
+                }
+            }
+            assertThat(refused).as("a queue of 4 cannot hold 2,000 writes submitted at once").isPositive();
+        }
+        assertVerifies();
+    }
 }

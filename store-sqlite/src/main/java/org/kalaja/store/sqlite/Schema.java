@@ -2,6 +2,7 @@ package org.kalaja.store.sqlite;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,7 +17,8 @@ import org.sqlite.SQLiteOpenMode;
  * <p>Layout (schema version {@value #VERSION}, kept in {@code PRAGMA user_version}; the file is marked
  * as Kalaja's by {@code PRAGMA application_id} = {@value #APPLICATION_ID}, "KLJA"):
  * <pre>
- * entries     (idx INTEGER PRIMARY KEY, data BLOB, prev INTEGER)       append-only, contiguous from 0
+ * entries     (first INTEGER PRIMARY KEY, count, body BLOB)            append-only; entries first .. first+count-1,
+ *                                                                     contiguous from 0 (row format: EntryChunks)
  * state       ((collection, key) PRIMARY KEY, version, idx, deleted)   WITHOUT ROWID, points into entries
  * idempotency (key PRIMARY KEY, idx)                                    WITHOUT ROWID
  * blobs       (sha256 BLOB PRIMARY KEY, content BLOB)
@@ -31,7 +33,10 @@ import org.sqlite.SQLiteOpenMode;
  * uncommitted ones, so every transaction is kept whole or not at all.
  */
 final class Schema {
-    static final int VERSION = 1;
+    /** 2: entries packed several to a row ({@link EntryChunks}); 1 (one entry per row) was never deployed. */
+    static final int VERSION = 2;
+    /** The log's size: one step back from the end of the entries table. */
+    static final String SIZE = "SELECT first + count FROM entries ORDER BY first DESC LIMIT 1";
     static final int APPLICATION_ID = 0x4B4C4A41;
 
     /** 4 KiB pages hold three 1 KiB entries each, inline (no overflow pages). */
@@ -39,7 +44,7 @@ final class Schema {
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
     private static final List<String> TABLES = List.of(
-            "CREATE TABLE entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, prev INTEGER NOT NULL)",
+            "CREATE TABLE entries (first INTEGER PRIMARY KEY, count INTEGER NOT NULL, body BLOB NOT NULL)",
             "CREATE TABLE state (collection TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,"
                     + " idx INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID",
             "CREATE TABLE idempotency (key TEXT NOT NULL PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID",
@@ -58,14 +63,35 @@ final class Schema {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setCacheSize(-64 * 1024); // KiB: 64 MiB
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        Connection c = config.createConnection("jdbc:sqlite:" + file);
+        return checkpointedByHand(config.createConnection("jdbc:sqlite:" + file));
+    }
+
+    /** The checkpointer's connection to an existing store: reads the WAL, writes the database file. */
+    static Connection openCheckpointer(Path file) throws SQLException {
+        SQLiteConfig config = common();
+        config.resetOpenMode(SQLiteOpenMode.CREATE);
+        config.setCacheSize(-2 * 1024); // it copies pages; it needs no cache of its own
+        return checkpointedByHand(config.createConnection("jdbc:sqlite:" + file));
+    }
+
+    /**
+     * The Checkpointer copies the WAL into the database on its own thread, and the writer helps
+     * when the WAL passes its limit, so no commit pays for a checkpoint; after a restart the WAL
+     * file is cut back to 64 MB.
+     */
+    private static Connection checkpointedByHand(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            // Checkpoint every ~40 MB of WAL: fewer, larger checkpoints keep group commits fast,
-            // and the WAL is truncated back to 64 MB after one so it does not keep the peak size.
-            s.execute("PRAGMA wal_autocheckpoint = 10000");
+            s.execute("PRAGMA wal_autocheckpoint = 0");
             s.execute("PRAGMA journal_size_limit = 67108864");
         }
         return c;
+    }
+
+    /** Runs {@link #SIZE}. */
+    static long size(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /** A reader: never creates the file, cannot write; in WAL mode it never blocks the writer. */
@@ -136,6 +162,11 @@ final class Schema {
         if (version > VERSION) {
             throw new StoreException(file + " has store schema version " + version + ", written by a newer Kalaja;"
                     + " this one knows versions up to " + VERSION + ": run the newer Kalaja (downgrading is not supported)", false);
+        }
+        if (version == 1) {
+            throw new StoreException(file + " has store schema version 1 (one entry per row), from a development"
+                    + " build of Kalaja; this one reads version " + VERSION + " only: move it away and rebuild the store"
+                    + " from a vault (kalaja recover)", false);
         }
         if (version < 1) {
             throw new StoreException(file + " is marked as a Kalaja store but has no schema version: it was not"

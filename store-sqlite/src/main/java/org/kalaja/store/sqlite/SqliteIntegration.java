@@ -17,6 +17,7 @@ final class SqliteIntegration implements IntegrationTransaction, Writer.Scope<In
 
     private final Writer writer;
     private boolean open;
+    private long writtenBytes;
 
     SqliteIntegration(Writer writer) {
         this.writer = writer;
@@ -25,6 +26,7 @@ final class SqliteIntegration implements IntegrationTransaction, Writer.Scope<In
     @Override
     public IntegrationTransaction open() {
         open = true;
+        writtenBytes = 0;
         return this;
     }
 
@@ -79,6 +81,7 @@ final class SqliteIntegration implements IntegrationTransaction, Writer.Scope<In
             upsert.setLong(2, index);
             upsert.setBytes(3, hashes);
             upsert.executeUpdate();
+            writtenBytes += hashes.length;
         } catch (SQLException e) {
             throw fail(e, "storing tile " + level + "/" + index);
         }
@@ -108,6 +111,11 @@ final class SqliteIntegration implements IntegrationTransaction, Writer.Scope<In
     @Override
     public void flush() {
         // Nothing is deferred.
+    }
+
+    @Override
+    public long writtenBytes() {
+        return writtenBytes;
     }
 
     @Override

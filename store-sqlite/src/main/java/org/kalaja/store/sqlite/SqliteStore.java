@@ -46,13 +46,18 @@ public final class SqliteStore implements Store {
      *                        corrupted, or cannot be opened
      */
     public static SqliteStore open(Path databaseFile) {
+        return open(databaseFile, Checkpointer.Limits.DEFAULT);
+    }
+
+    /** {@link #open(Path)} with the WAL checkpointed at other sizes; for tests. */
+    static SqliteStore open(Path databaseFile, Checkpointer.Limits walLimits) {
         Path file = databaseFile.toAbsolutePath();
         Path directory = file.getParent();
         if (directory != null && !Files.isDirectory(directory)) {
             throw new StoreException("cannot create the store " + file + ": the directory " + directory
                     + " does not exist; create it or check that the data disk is mounted", false);
         }
-        return new SqliteStore(file, new Writer(file), false);
+        return new SqliteStore(file, new Writer(file, walLimits), false);
     }
 
     /**
@@ -125,22 +130,23 @@ public final class SqliteStore implements Store {
 
     @Override
     public long size() {
-        return readers.read("reading the log's size", r -> {
-            try (ResultSet rs = r.prepared("SELECT coalesce(max(idx) + 1, 0) FROM entries").executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return readers.read("reading the log's size", r -> Schema.size(r.prepared(Schema.SIZE)));
     }
 
     @Override
     public Optional<StoredEntry> entry(long index) {
+        if (index < 0) return Optional.empty();
         return readers.read("reading entry " + index, r -> {
-            PreparedStatement select = r.prepared("SELECT data, prev FROM entries WHERE idx = ?");
+            PreparedStatement select = r.prepared("SELECT first, count, body FROM entries WHERE first <= ? ORDER BY first DESC LIMIT 1");
             select.setLong(1, index);
+            StoredEntry[] found = {null};
             try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(new StoredEntry(index, rs.getBytes(1), rs.getLong(2))) : Optional.empty();
+                if (rs.next()) EntryChunks.slice(rs.getLong(1), rs.getInt(2), rs.getBytes(3), index, index + 1, e -> {
+                    found[0] = e;
+                    return false;
+                });
             }
+            return Optional.ofNullable(found[0]);
         });
     }
 
@@ -148,11 +154,16 @@ public final class SqliteStore implements Store {
     public void entries(long from, long to, Visitor<StoredEntry> visitor) {
         if (from >= to) return;
         readers.read("reading entries [" + from + ", " + to + ")", r -> {
-            PreparedStatement select = r.prepared("SELECT idx, data, prev FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx");
+            // Starts at the row holding entry `from`, which may begin before it.
+            PreparedStatement select = r.prepared("SELECT first, count, body FROM entries WHERE first >= coalesce("
+                    + "(SELECT first FROM entries WHERE first <= ?1 ORDER BY first DESC LIMIT 1), 0) AND first < ?2 ORDER BY first");
             select.setLong(1, from);
             select.setLong(2, to);
             try (ResultSet rs = select.executeQuery()) { // steps row by row: one snapshot, bounded memory
-                while (rs.next()) visitor.visit(new StoredEntry(rs.getLong(1), rs.getBytes(2), rs.getLong(3)));
+                while (rs.next()) EntryChunks.slice(rs.getLong(1), rs.getInt(2), rs.getBytes(3), from, to, e -> {
+                    visitor.visit(e);
+                    return true;
+                });
             }
             return null;
         });
@@ -272,7 +283,8 @@ public final class SqliteStore implements Store {
     }
 
     /**
-     * Closes every connection; the last one to close checkpoints the WAL into the database file.
+     * Stops the checkpointer and closes every connection; the last one to close checkpoints the WAL
+     * into the database file.
      * Waits for a write in progress to finish.
      */
     @Override

@@ -18,18 +18,23 @@ import org.kalaja.engine.spi.WriteTransaction;
  * transaction's reads see the committed state, as {@link WriteTransaction} describes.
  */
 final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransaction> {
-    /** Entries are flushed in chunks so that a huge transaction does not hold all its bodies twice. */
-    private static final int ENTRY_CHUNK = 4096;
-    private static final String INSERT_ENTRY = "INSERT INTO entries (idx, data, prev) VALUES (?, ?, ?)";
+    /** Rows are sent to SQLite in batches of about this many bytes, so a huge transaction is not held twice. */
+    private static final int ROWS_BATCH_BYTES = 4 << 20;
+    private static final String INSERT_ENTRY = "INSERT INTO entries (first, count, body) VALUES (?, ?, ?)";
     private static final String UPSERT_STATE = "INSERT INTO state (collection, key, version, idx, deleted)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET"
             + " version = excluded.version, idx = excluded.idx, deleted = excluded.deleted";
     private static final String INSERT_KEY = "INSERT INTO idempotency (key, idx) VALUES (?, ?)";
 
+    /** What a state or idempotency row costs in the WAL, roughly (a key, a few integers, B-tree overhead). */
+    private static final int ROW_ESTIMATE = 64;
+
     private final Writer writer;
     private long committedSize;
     private long next;
-    private int pendingEntries;
+    private final EntryChunks.Builder chunk = new EntryChunks.Builder();
+    private long pendingEntryBytes;
+    private long writtenBytes;
     private int pendingStates;
     private int pendingKeys;
     private boolean open;
@@ -40,11 +45,9 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
 
     @Override
     public WriteTransaction open() throws SQLException {
-        try (ResultSet rs = writer.prepared("SELECT coalesce(max(idx) + 1, 0) FROM entries").executeQuery()) {
-            rs.next();
-            committedSize = rs.getLong(1);
-        }
+        committedSize = Schema.size(writer.prepared(Schema.SIZE));
         next = committedSize;
+        writtenBytes = 0;
         open = true;
         return this;
     }
@@ -134,13 +137,10 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
                     + index + "; the transaction was rolled back", false);
         }
         try {
-            PreparedStatement insert = writer.prepared(INSERT_ENTRY);
-            insert.setLong(1, index);
-            insert.setBytes(2, data);
-            insert.setLong(3, previousIndex);
-            insert.addBatch();
+            if (!chunk.fits(data.length)) addChunk();
+            chunk.add(index, data, previousIndex);
             next++;
-            if (++pendingEntries == ENTRY_CHUNK) flushEntries();
+            if (pendingEntryBytes >= ROWS_BATCH_BYTES) insertChunks();
         } catch (SQLException e) {
             throw fail(e, "appending entry " + index);
         }
@@ -159,6 +159,7 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
             upsert.setInt(5, state.deleted() ? 1 : 0);
             upsert.addBatch();
             pendingStates++;
+            writtenBytes += ROW_ESTIMATE;
         } catch (SQLException e) {
             throw fail(e, "writing the state of " + state.id());
         }
@@ -173,6 +174,7 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
             insert.setLong(2, index);
             insert.addBatch();
             pendingKeys++;
+            writtenBytes += ROW_ESTIMATE;
         } catch (SQLException e) {
             throw fail(e, "remembering idempotency key " + key);
         }
@@ -186,6 +188,7 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
             insert.setBytes(1, sha256);
             insert.setBytes(2, content);
             insert.executeUpdate();
+            writtenBytes += content.length;
         } catch (SQLException e) {
             throw fail(e, "storing a blob of " + content.length + " bytes");
         }
@@ -193,7 +196,8 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
 
     @Override
     public void flush() throws SQLException {
-        flushEntries();
+        if (!chunk.isEmpty()) addChunk();
+        insertChunks();
         if (pendingStates > 0) {
             pendingStates = 0;
             writer.prepared(UPSERT_STATE).executeBatch();
@@ -204,17 +208,35 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
         }
     }
 
-    private void flushEntries() throws SQLException {
-        if (pendingEntries > 0) {
-            pendingEntries = 0;
+    private void addChunk() throws SQLException {
+        PreparedStatement insert = writer.prepared(INSERT_ENTRY);
+        insert.setLong(1, chunk.first());
+        insert.setInt(2, chunk.count());
+        byte[] body = chunk.take();
+        insert.setBytes(3, body);
+        insert.addBatch();
+        pendingEntryBytes += body.length;
+        writtenBytes += body.length;
+    }
+
+    private void insertChunks() throws SQLException {
+        if (pendingEntryBytes > 0) {
+            pendingEntryBytes = 0;
             writer.prepared(INSERT_ENTRY).executeBatch();
         }
     }
 
     @Override
+    public long writtenBytes() {
+        return writtenBytes;
+    }
+
+    @Override
     public void end() {
         open = false;
-        pendingEntries = pendingStates = pendingKeys = 0;
+        pendingStates = pendingKeys = 0;
+        pendingEntryBytes = 0;
+        if (!chunk.isEmpty()) chunk.take();
         try { // a batch left by a failed transaction MUST NOT leak into the next one
             writer.prepared(INSERT_ENTRY).clearBatch();
             writer.prepared(UPSERT_STATE).clearBatch();

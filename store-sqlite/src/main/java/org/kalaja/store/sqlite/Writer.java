@@ -19,10 +19,11 @@ final class Writer implements AutoCloseable {
     private final Connection connection;
     private final Statement plain;
     private final Statements statements;
+    private final Checkpointer checkpointer;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
-    Writer(Path file) {
+    Writer(Path file, Checkpointer.Limits limits) {
         this.file = file;
         try {
             this.connection = Schema.openWriter(file);
@@ -33,6 +34,7 @@ final class Writer implements AutoCloseable {
             this.plain = connection.createStatement();
             this.statements = new Statements(connection);
             Schema.createOrCheck(connection, file);
+            this.checkpointer = new Checkpointer(file, limits);
         } catch (SQLException | RuntimeException e) {
             closeQuietly();
             throw e instanceof SQLException s ? Failures.translate(s, file, "opening the store", false) : (RuntimeException) e;
@@ -57,6 +59,11 @@ final class Writer implements AutoCloseable {
 
         /** Called after commit or rollback: the view MUST refuse further use. */
         void end();
+
+        /** About how many bytes the transaction wrote, for the checkpointer; asked after commit. */
+        default long writtenBytes() {
+            return 0;
+        }
     }
 
     /**
@@ -78,6 +85,8 @@ final class Writer implements AutoCloseable {
                 scope.flush();
                 plain.execute("COMMIT");
                 committed = true;
+                checkpointer.committed(scope.writtenBytes());
+                if (checkpointer.mustRestart()) restartWal();
                 return result;
             } catch (SQLException e) {
                 throw Failures.translate(e, file, doing, true);
@@ -95,6 +104,15 @@ final class Writer implements AutoCloseable {
             plain.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
             throw Failures.translate(e, file, doing + " (taking the write lock)", true);
+        }
+    }
+
+    /** The work is committed: a failed checkpoint must not fail it, and loses nothing (the WAL keeps every frame). */
+    private void restartWal() {
+        try {
+            checkpointer.restart(plain);
+        } catch (SQLException e) {
+            // Tried again after more commits.
         }
     }
 
@@ -155,6 +173,7 @@ final class Writer implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            checkpointer.close();
             closeQuietly();
         } finally {
             lock.unlock();

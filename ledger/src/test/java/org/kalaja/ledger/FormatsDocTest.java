@@ -29,9 +29,9 @@ class FormatsDocTest {
 
     static TlogProof exampleProof() {
         List<Hash> leaves = exampleEntries().stream().map(Merkle::leafHash).toList();
-        Note signed = new Checkpoint("kalaja.example/log", 3, SimpleMerkle.root(leaves)).sign(LOG);
+        Note signed = new Checkpoint("kalaja.example/log", 3, NaiveMerkle.root(leaves)).sign(LOG);
         Note cosigned = Cosignature.cosign(signed, WITNESS, 1657873860L);
-        return new TlogProof(new byte[0], 1, SimpleMerkle.inclusionProof(leaves, 1), cosigned);
+        return new TlogProof(new byte[0], 1, NaiveMerkle.path(leaves, 1, 0, leaves.size()), cosigned);
     }
 
     static String doc() throws Exception {

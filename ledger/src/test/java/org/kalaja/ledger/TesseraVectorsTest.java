@@ -78,10 +78,10 @@ class TesseraVectorsTest {
             leaves.add(Merkle.leafHash(e.getBytes(StandardCharsets.UTF_8)));
         }
         Checkpoint cp = Checkpoint.of(Note.parse(CHECKPOINT));
-        assertThat(SimpleMerkle.root(leaves)).isEqualTo(cp.rootHash());
+        assertThat(NaiveMerkle.root(leaves)).isEqualTo(cp.rootHash());
         VerifierKey key = VerifierKey.parse(VKEY);
         for (int i = 0; i < ENTRIES.size(); i++) {
-            TlogProof proof = new TlogProof(new byte[0], i, SimpleMerkle.inclusionProof(leaves, i), Note.parse(CHECKPOINT));
+            TlogProof proof = new TlogProof(new byte[0], i, NaiveMerkle.path(leaves, i, 0, leaves.size()), Note.parse(CHECKPOINT));
             TlogProof reparsed = TlogProof.parse(proof.format());
             assertThat(reparsed).isEqualTo(proof);
             assertThat(reparsed.verifyEntry(ENTRIES.get(i).getBytes(StandardCharsets.UTF_8), "example.com/log/testdata",

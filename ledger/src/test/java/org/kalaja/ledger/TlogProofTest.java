@@ -30,19 +30,19 @@ class TlogProofTest {
             entries.add(e);
             leaves.add(Merkle.leafHash(e));
         }
-        Checkpoint cp = new Checkpoint(ORIGIN, leaves.size(), SimpleMerkle.root(leaves));
+        Checkpoint cp = new Checkpoint(ORIGIN, leaves.size(), NaiveMerkle.root(leaves));
         cosigned = Cosignature.cosign(Cosignature.cosign(cp.sign(LOG), W1, 100), W2, 101);
     }
 
     static TlogProof proofOf(int i) {
-        return new TlogProof(new byte[0], i, SimpleMerkle.inclusionProof(leaves, i), cosigned);
+        return new TlogProof(new byte[0], i, NaiveMerkle.path(leaves, i, 0, leaves.size()), cosigned);
     }
 
     @Test
     void formatsExactlyAsTheSpecLaysOut() {
-        TlogProof p = new TlogProof("hi".getBytes(StandardCharsets.UTF_8), 5, SimpleMerkle.inclusionProof(leaves, 5), cosigned);
+        TlogProof p = new TlogProof("hi".getBytes(StandardCharsets.UTF_8), 5, NaiveMerkle.path(leaves, 5, 0, leaves.size()), cosigned);
         StringBuilder want = new StringBuilder("c2sp.org/tlog-proof@v1\nextra aGk=\nindex 5\n");
-        for (Hash h : SimpleMerkle.inclusionProof(leaves, 5)) {
+        for (Hash h : NaiveMerkle.path(leaves, 5, 0, leaves.size())) {
             want.append(h.base64()).append('\n');
         }
         want.append('\n').append(cosigned.format());

@@ -5,14 +5,16 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.kalaja.engine.EngineConfig;
 
 /**
  * The alternative Kalaja is measured against: upserting the same records into one ordinary table,
- * in transactions of {@link #BATCH} rows, with the same durability as Kalaja's store (SQLite: WAL
- * and synchronous=FULL; PostgreSQL: synchronous_commit on). No log, no history, no proofs.
+ * in transactions of {@link #BATCH} rows (the most Kalaja's group commit puts in one transaction),
+ * with the same durability as Kalaja's store (SQLite: WAL and synchronous=FULL; PostgreSQL:
+ * synchronous_commit on). No log, no history, no proofs.
  */
 final class PlainUpserts {
-    static final int BATCH = 1000;
+    static final int BATCH = EngineConfig.defaults().maxBatch();
 
     private PlainUpserts() {
     }

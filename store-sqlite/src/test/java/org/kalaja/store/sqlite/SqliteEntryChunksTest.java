@@ -107,7 +107,7 @@ class SqliteEntryChunksTest {
             append(store, 100);
             assertThatThrownBy(() -> store.write(tx -> {
                 for (int i = 0; i < 150; i++) tx.append(100 + i, data(100 + i), 99 + i);
-                throw new IllegalStateException("the work failed after filling two rows and part of a third");
+                throw new IllegalStateException("the work failed after filling several rows and part of another");
             })).isInstanceOf(IllegalStateException.class);
             assertThat(store.size()).isEqualTo(100);
             append(store, 5);

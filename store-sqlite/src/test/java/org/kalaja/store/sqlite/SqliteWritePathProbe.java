@@ -45,7 +45,22 @@ final class SqliteWritePathProbe {
             System.out.printf("%d entries (1 KiB) + state upserts, %s keys, batches of %d, synchronous=FULL:%n", total, keys, batch);
             System.out.printf("  %.0f entries/s (%.2f s), of which state+key lookups %.2f s; file %d MiB%n",
                     total / seconds, seconds, lookupNanos / 1e9, Files.size(file) >> 20);
+            readLatency(store, total);
         }
+    }
+
+    /** Random {@code entry(i)} lookups, as a GET of a record does: the median and 99th percentile. */
+    private static void readLatency(SqliteStore store, int total) {
+        Random random = new Random(2);
+        long[] nanos = new long[20_000];
+        for (int warm = 0; warm < 5_000; warm++) store.entry(random.nextInt(total));
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            store.entry(random.nextInt(total)).orElseThrow();
+            nanos[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(nanos);
+        System.out.printf("  random entry(i): median %.1f µs, p99 %.1f µs%n", nanos[nanos.length / 2] / 1e3, nanos[nanos.length * 99 / 100] / 1e3);
     }
 
     /** Returns the time spent in lookups. */

@@ -60,6 +60,7 @@ public final class AppendBench {
     }
 
     public List<BenchResult> run(List<String> engines) throws Exception {
+        warmUp();
         List<BenchResult> results = new ArrayList<>();
         for (String engine : engines) {
             results.add(switch (engine) {
@@ -71,6 +72,19 @@ public final class AppendBench {
         return results;
     }
 
+    /** One untimed round of both sides, so that the first measured run does not pay for the JIT. */
+    private void warmUp() throws Exception {
+        long count = Math.min(records, 50_000);
+        progress.printf(Locale.ROOT, "warming up (%,d records each side, not measured)…%n", count);
+        Path dir = Files.createTempDirectory("kalaja-bench-warmup-");
+        try {
+            ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), count);
+            PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, count, bodies);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
     private BenchResult sqlite() throws Exception {
         double[] ledger = new double[runs];
         double[] plain = new double[runs];
@@ -78,7 +92,7 @@ public final class AppendBench {
         for (int r = 0; r < runs; r++) {
             Path dir = Files.createTempDirectory("kalaja-bench-");
             try {
-                double[] l = ledgerRun(SqliteStore.open(dir.resolve("ledger.db")));
+                double[] l = ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), records);
                 ledger[r] = l[0];
                 integrate[r] = l[1];
                 plain[r] = records / PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, records, bodies);
@@ -110,7 +124,7 @@ public final class AppendBench {
                     s.execute("CREATE DATABASE " + ledgerDb);
                     s.execute("CREATE DATABASE " + plainDb);
                 }
-                double[] l = ledgerRun(PostgresStore.open(pg.getJdbcUrl("postgres", ledgerDb), "postgres", "postgres"));
+                double[] l = ledgerRun(PostgresStore.open(pg.getJdbcUrl("postgres", ledgerDb), "postgres", "postgres"), records);
                 ledger[r] = l[0];
                 integrate[r] = l[1];
                 plain[r] = records / PlainUpserts.run(pg.getJdbcUrl("postgres", plainDb), "postgres", "postgres", false, records, bodies);
@@ -123,7 +137,7 @@ public final class AppendBench {
     }
 
     /** Returns {records per second acknowledged, seconds from the last acknowledgement to a covering checkpoint}. */
-    private double[] ledgerRun(Store store) throws Exception {
+    private double[] ledgerRun(Store store, long count) throws Exception {
         String origin = "bench.kalaja.localhost/log";
         LogIdentity identity = new LogIdentity(origin, SigningKey.generate(origin, SignatureType.ED25519));
         try (store; RecordsEngine engine = RecordsEngine.open(store, EngineConfig.defaults());
@@ -132,7 +146,7 @@ public final class AppendBench {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong acknowledged = new AtomicLong();
             long start = System.nanoTime();
-            for (long i = 0; i < records && failure.get() == null; i++) {
+            for (long i = 0; i < count && failure.get() == null; i++) {
                 window.acquire();
                 engine.put(BENCH, "applications", "r-" + i, bodies[(int) (i % bodies.length)], -1, "")
                         .whenComplete((result, error) -> {
@@ -144,12 +158,12 @@ public final class AppendBench {
             window.acquire(WINDOW);
             double ackSeconds = (System.nanoTime() - start) / 1e9;
             if (failure.get() != null) throw new IllegalStateException("a benchmark write failed", failure.get());
-            if (acknowledged.get() != records) throw new IllegalStateException("only " + acknowledged.get() + " of " + records + " acknowledged");
+            if (acknowledged.get() != count) throw new IllegalStateException("only " + acknowledged.get() + " of " + count + " acknowledged");
             long integrateStart = System.nanoTime();
             long covered = log.integrate();
             double integrateSeconds = (System.nanoTime() - integrateStart) / 1e9;
-            if (covered < records) throw new IllegalStateException("checkpoint covers " + covered + " of " + records);
-            return new double[] {records / ackSeconds, integrateSeconds};
+            if (covered < count) throw new IllegalStateException("checkpoint covers " + covered + " of " + count);
+            return new double[] {count / ackSeconds, integrateSeconds};
         }
     }
 

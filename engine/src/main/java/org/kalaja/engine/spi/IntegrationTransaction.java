@@ -19,6 +19,10 @@ public interface IntegrationTransaction {
      */
     void putTile(int level, long index, byte[] hashes);
 
-    /** Stores the checkpoint for a tree of {@code size} entries; it becomes the latest. */
+    /**
+     * Stores the checkpoint for a tree of {@code size} entries; it becomes the latest (the latest is
+     * the one of the largest size). Storing one for a size already stored replaces it, e.g. the same
+     * tree with more cosignatures.
+     */
     void putCheckpoint(long size, String signedNote);
 }

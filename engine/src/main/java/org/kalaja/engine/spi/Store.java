@@ -26,6 +26,14 @@ import java.util.Optional;
  *   <li>{@link #write} MUST NOT return before everything the work did is durable (fsync'd); if it
  *       throws, nothing the work did may be visible, now or after a crash.</li>
  *   <li>Readers MUST only ever see committed transactions, whole.</li>
+ *   <li>An exception thrown by the work MUST reach the caller unchanged, after the rollback.</li>
+ *   <li>One exception to "nothing visible": when a network database loses the connection during
+ *       COMMIT, no client can know whether it committed. The driver then throws a retryable
+ *       {@link StoreException} whose message says the outcome is unknown; the engine's idempotency
+ *       keys are what make a retry safe.</li>
+ *   <li>Strings given to a store (names, keys, meta values, notes) never contain U+0000, and record
+ *       ids are ordered by their UTF-8 bytes (binary collation), which for the ASCII names the
+ *       engine allows is also {@link RecordId#compareTo}'s order.</li>
  *   <li>{@link #integrate} MUST be serialized across processes like {@link #write}, with a lock of
  *       its own where the database allows (PostgreSQL); a database with a single writer (SQLite) may
  *       exclude writers for the short time an integration transaction takes.</li>

@@ -30,7 +30,10 @@ public interface WriteTransaction {
     /** Inserts or replaces the state of {@code state.id()}. */
     void putState(RecordState state);
 
-    /** Remembers that {@code key} appended the entry at {@code index}. Keys are never reused. */
+    /**
+     * Remembers that {@code key} appended the entry at {@code index}. The engine never stores a key
+     * twice; a driver MAY fail the transaction if it is asked to.
+     */
     void putIdempotencyKey(String key, long index);
 
     /** Stores blob content under its SHA-256; storing existing content again is a no-op. */

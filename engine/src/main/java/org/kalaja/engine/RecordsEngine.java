@@ -118,9 +118,18 @@ public final class RecordsEngine implements AutoCloseable {
         return current(collection, key).filter(s -> !s.deleted()).map(s -> read(s.index()));
     }
 
-    /** The version that was current just after the entry at {@code index} (as-of by log position). */
+    /**
+     * The version that was current just after the entry at {@code index} (as-of by log position).
+     *
+     * @throws EngineException INVALID when {@code index} is negative or not yet in the log: a
+     *     future position has no answer yet, and answering with today's version would be a guess
+     */
     public Optional<RecordVersion> getAt(String collection, String key, long index) {
-        if (index < 0) throw new EngineException(Problem.INVALID, "log index must be non-negative, got " + index);
+        long size = store.size();
+        if (index < 0 || index >= size) {
+            throw new EngineException(Problem.INVALID, "log index must be between 0 and " + (size - 1) + ": the log has "
+                    + size + " entries; got " + index);
+        }
         return asOf(collection, key, v -> v.index() <= index);
     }
 

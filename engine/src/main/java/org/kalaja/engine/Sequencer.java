@@ -229,9 +229,13 @@ final class Sequencer implements AutoCloseable {
             }
             return;
         }
+        if (current == null) {
+            throw new EngineException(Problem.VERSION_CONFLICT, "record " + m.id() + " does not exist; If-Match needs an existing"
+                    + " record (use If-None-Match: * to create it only if absent)");
+        }
         if (!exists || current.version() != expected) {
             throw new EngineException(Problem.VERSION_CONFLICT, "record " + m.id() + " is at "
-                    + (current == null ? "no version" : (current.deleted() ? "deleted version " : "version ") + current.version())
+                    + (current.deleted() ? "deleted version " : "version ") + current.version()
                     + ", not version " + expected + "; read it again before changing it");
         }
     }

@@ -60,7 +60,10 @@ final class HttpApi implements AutoCloseable {
         });
         app.exception(HttpResponseException.class, (e, ctx) -> {
             if (e instanceof MethodNotAllowedResponse) {
-                error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "; see docs/API.md");
+                // Javalin puts the route's methods in the response's only detail (RFC 9110: a 405 MUST send Allow).
+                String allow = String.join(", ", e.getDetails().values());
+                ctx.header("Allow", allow);
+                error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "; it allows " + allow);
             } else if (e.getStatus() == 404) {
                 error(ctx, 404, "no_such_route", "there is no route " + ctx.method() + " " + ctx.path() + "; see docs/API.md");
             } else {

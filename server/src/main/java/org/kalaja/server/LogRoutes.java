@@ -65,7 +65,7 @@ final class LogRoutes {
         long index = RecordRoutes.longParam("index", required(ctx, "index"), 0);
         long size = RecordRoutes.longParam("size", required(ctx, "size"), 1);
         ObjectNode out = HttpApi.JSON.createObjectNode().put("index", index).put("size", size);
-        List<Hash> proof = log.inclusionProof(index, size);
+        List<Hash> proof = RecordRoutes.inRange(() -> log.inclusionProof(index, size));
         out.put("leaf_hash", log.leafHash(index).base64()).put("root", log.root(size).base64());
         out.set("proof", hashes(proof));
         HttpApi.writeJson(ctx, out);
@@ -74,7 +74,7 @@ final class LogRoutes {
     private void consistency(Context ctx) {
         long old = RecordRoutes.longParam("old", required(ctx, "old"), 1);
         long size = RecordRoutes.longParam("new", required(ctx, "new"), 1);
-        List<Hash> proof = log.consistencyProof(old, size);
+        List<Hash> proof = RecordRoutes.inRange(() -> log.consistencyProof(old, size));
         ObjectNode out = HttpApi.JSON.createObjectNode().put("old", old).put("new", size)
                 .put("old_root", log.root(old).base64()).put("new_root", log.root(size).base64());
         out.set("proof", hashes(proof));

@@ -83,7 +83,8 @@ final class RecordRoutes {
         if (at != null && asOf != null) throw ApiError.badParameter("give either ?at=<log index> or ?asOf=<time>, not both");
         Optional<RecordVersion> found;
         if (at != null) {
-            found = engine.getAt(collection, key, longParam("at", at, 0));
+            long index = longParam("at", at, 0);
+            found = inRange(() -> engine.getAt(collection, key, index));
         } else if (asOf != null) {
             found = engine.getAsOf(collection, key, instant(asOf));
         } else {
@@ -102,7 +103,7 @@ final class RecordRoutes {
         String key = key(ctx);
         long before = ctx.queryParam("before") == null ? Long.MAX_VALUE : longParam("before", ctx.queryParam("before"), 1);
         int limit = limit(ctx);
-        if (!engine.everExisted(collection, key)) throw notFound(collection, key, false);
+        if (!engine.everExisted(collection, key)) throw neverWritten(collection, key);
         List<HistoryItem> items = engine.history(collection, key, before, limit);
         ArrayNode versions = HttpApi.JSON.createArrayNode();
         for (HistoryItem h : items) {
@@ -123,7 +124,7 @@ final class RecordRoutes {
     private void list(Context ctx) {
         HttpApi.authenticate(node, ctx);
         String collection = collection(ctx);
-        String after = Optional.ofNullable(ctx.queryParam("after")).orElse("");
+        String after = ctx.queryParam("after") == null ? "" : named(() -> Names.key(ctx.queryParam("after")));
         int limit = limit(ctx);
         List<RecordState> page = engine.list(collection, after, limit);
         ArrayNode records = HttpApi.JSON.createArrayNode();
@@ -220,10 +221,14 @@ final class RecordRoutes {
                 + "; records are at most " + limit + " bytes of JSON. Store large documents as separate records");
     }
 
+    private static ApiError neverWritten(String collection, String key) {
+        return new ApiError(404, "not_found", "record " + collection + "/" + key + " was never written, so it has no history");
+    }
+
     private static ApiError notFound(String collection, String key, boolean asOf) {
         return new ApiError(404, "not_found", asOf
                 ? "record " + collection + "/" + key + " did not exist at that point; see its history for when it did"
-                : "no record " + collection + "/" + key + "; it was never written or has been deleted (its history stays)");
+                : "no record " + collection + "/" + key + "; it was never written, or it was deleted (its history stays: GET …/history)");
     }
 
     private int limit(Context ctx) {
@@ -242,6 +247,20 @@ final class RecordRoutes {
             // fall through to the error below
         }
         throw ApiError.badParameter(name + " must be a whole number of at least " + min + ", got '" + value + "'");
+    }
+
+    /**
+     * Runs an engine call whose parameters parsed but may be out of range (a log index beyond the
+     * log, a proof size beyond the checkpoint): the engine's INVALID becomes 400 invalid_parameter,
+     * the one code for a query parameter the client must change.
+     */
+    static <T> T inRange(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (EngineException e) {
+            if (e.problem() == EngineException.Problem.INVALID) throw ApiError.badParameter(e.getMessage());
+            throw e;
+        }
     }
 
     private static Instant instant(String s) {

@@ -86,6 +86,54 @@ class ErrorsApiTest {
     }
 
     @Test
+    void wrongMethodNamesTheRoutesMethodsInAllow() {
+        HttpResponse<String> onRecord = n.send("POST", "/api/v1/records/citizens/A1", n.adminToken, "{}", Map.of());
+        HttpResponse<String> onTokens = n.send("GET", "/api/v1/tokens", n.adminToken, null, Map.of());
+
+        assertRefused(onRecord, 405, "method_not_allowed");
+        assertThat(allowed(onRecord)).containsExactlyInAnyOrder("GET", "PUT", "DELETE");
+        assertThat(allowed(onTokens)).containsExactly("POST");
+    }
+
+    private static java.util.List<String> allowed(HttpResponse<String> r) {
+        String allow = r.headers().firstValue("Allow").orElseThrow(() -> new AssertionError("no Allow header on a 405"));
+        return java.util.Arrays.stream(allow.split(",")).map(String::strip).toList();
+    }
+
+    @Test
+    void atBeyondTheLogIsRefusedNamingTheLogSize() {
+        HttpResponse<String> beyond = n.get("/api/v1/records/citizens/A1?at=999", n.adminToken);
+        HttpResponse<String> atSize = n.get("/api/v1/records/citizens/A1?at=" + sizeBefore, n.adminToken);
+
+        assertRefused(beyond, 400, "invalid_parameter");
+        assertThat(RemoteNode.parse(beyond.body()).path("detail").asText()).contains("the log has " + sizeBefore + " entries");
+        assertRefused(atSize, 400, "invalid_parameter");
+        assertThat(n.get("/api/v1/records/citizens/A1?at=" + (sizeBefore - 1), n.adminToken).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void proofSizesOutOfRangeAreInvalidParameter() {
+        n.node.log().integrate();
+        long size = n.node.log().checkpointSize();
+
+        assertRefused(n.get("/api/v1/proofs/inclusion?index=0&size=" + (size + 1), null), 400, "invalid_parameter");
+        assertRefused(n.get("/api/v1/proofs/inclusion?index=" + size + "&size=" + size, null), 400, "invalid_parameter");
+        assertRefused(n.get("/api/v1/proofs/consistency?old=" + size + "&new=1", null), 400, "invalid_parameter");
+    }
+
+    @Test
+    void afterThatIsNotAKeyIsAnInvalidName() {
+        assertRefused(n.get("/api/v1/records/citizens?after=-x", n.adminToken), 400, "invalid_name");
+        assertThat(n.get("/api/v1/records/citizens?after=A0", n.adminToken).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void nonCanonicalTilePathIsNoSuchTile() {
+        assertRefused(n.get("/log/tile/0/0", null), 404, "no_such_tile");
+        assertRefused(n.get("/log/tile/entries/000.p/0", null), 404, "no_such_tile");
+    }
+
+    @Test
     void missingOrBadTokenIs401WithAChallenge() {
         HttpResponse<String> none = n.put("/api/v1/records/citizens/A2", null, "{}");
         HttpResponse<String> bad = n.put("/api/v1/records/citizens/A2", "kalaja_not-a-real-token-at-all", "{}");

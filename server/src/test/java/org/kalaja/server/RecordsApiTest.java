@@ -157,6 +157,26 @@ class RecordsApiTest {
     }
 
     @Test
+    void ifMatchOnAMissingRecordSaysItNeedsAnExistingOne() {
+        HttpResponse<String> r = n.send("PUT", "/api/v1/records/citizens/NEW1", token, "{}", Map.of("If-Match", "\"1\""));
+
+        assertThat(r.statusCode()).isEqualTo(412);
+        assertThat(json(r).path("detail").asText()).contains("does not exist; If-Match needs an existing record");
+    }
+
+    @Test
+    void historyOfANeverWrittenRecordSaysSoAndADeletedOnesHistoryStays() {
+        n.put("/api/v1/records/citizens/A1", token, "{}");
+        n.send("DELETE", "/api/v1/records/citizens/A1", token, null, Map.of());
+
+        HttpResponse<String> never = n.get("/api/v1/records/citizens/NOBODY/history", token);
+
+        assertThat(never.statusCode()).isEqualTo(404);
+        assertThat(json(never).path("detail").asText()).contains("was never written").doesNotContain("deleted");
+        assertThat(n.get("/api/v1/records/citizens/A1/history", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void ifNoneMatchStarCreatesOnlyWhenAbsent() {
         Map<String, String> absent = Map.of("If-None-Match", "*");
         assertThat(n.send("PUT", "/api/v1/records/citizens/A1", token, "{}", absent).statusCode()).isEqualTo(201);

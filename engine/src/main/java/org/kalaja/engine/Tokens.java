@@ -182,10 +182,7 @@ public final class Tokens {
         }
         Bootstrap result;
         if (suppliedToken != null) {
-            if (!SUPPLIED_TOKEN.matcher(suppliedToken).matches()) {
-                throw new EngineException(Problem.INVALID, "KALAJA_BOOTSTRAP_TOKEN must be 16 to 512 printable characters"
-                        + " without spaces; unset it to have Kalaja generate one");
-            }
+            checkBootstrapToken(suppliedToken);
             result = new Bootstrap(store(Caller.SYSTEM, Role.ADMIN, "bootstrap", suppliedToken).id(), null, null);
         } else {
             Issued issued = create(Caller.SYSTEM, Role.ADMIN, "bootstrap");
@@ -195,6 +192,20 @@ public final class Tokens {
         }
         engine.store().putMeta(BOOTSTRAPPED_META, result.tokenId());
         return Optional.of(result);
+    }
+
+    /**
+     * Checks an operator-chosen first admin token without touching anything, so a node can refuse
+     * a bad {@code KALAJA_BOOTSTRAP_TOKEN} before it creates its data directory, key or store.
+     *
+     * @throws EngineException INVALID unless {@code token} is 16 to 512 printable ASCII characters
+     *     without spaces
+     */
+    public static void checkBootstrapToken(String token) {
+        if (!SUPPLIED_TOKEN.matcher(token).matches()) {
+            throw new EngineException(Problem.INVALID, "KALAJA_BOOTSTRAP_TOKEN must be 16 to 512 printable characters"
+                    + " without spaces (got " + token.length() + " characters); unset it to have Kalaja generate one");
+        }
     }
 
     private static void writePrivate(Path file, String content) {

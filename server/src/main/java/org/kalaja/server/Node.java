@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.LogIdentity;
@@ -16,7 +19,7 @@ import org.kalaja.engine.spi.Store;
 /**
  * One running Kalaja node: a store, the records engine on it, the transparency log and the tokens.
  *
- * <p>Opening creates what a fresh data directory lacks: the directory, the log key
+ * <p>Opening creates what a fresh data directory lacks: the directory (mode 0700), the log key
  * ({@value #KEY_FILE}, mode 0600), the log's identity entry and the first admin token. Closing
  * stops taking writes, commits what is queued, signs a last checkpoint and closes the store, in
  * that order, so a clean stop loses nothing and leaves a current checkpoint.
@@ -48,9 +51,11 @@ final class Node implements AutoCloseable {
      * @param bootstrapToken the operator's choice of first admin token ({@code KALAJA_BOOTSTRAP_TOKEN}), or null
      */
     static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken) {
+        // A refused start must leave nothing behind, so the operator can fix the variable and retry.
+        if (bootstrapToken != null) Tokens.checkBootstrapToken(bootstrapToken);
         LogIdentity identity;
         try {
-            Files.createDirectories(dataDir);
+            privateDirectory(dataDir);
             identity = LogIdentity.loadOrCreate(dataDir.resolve(KEY_FILE), "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
@@ -70,6 +75,24 @@ final class Node implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Creates {@code dir} with mode 0700: it holds citizens' records and the log's signing key. An
+     * existing directory is left as the operator set it, with a warning if others may read it.
+     */
+    private static void privateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            if (perms.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+                System.err.println("kalaja: warning: data directory " + dir + " is open to other users ("
+                        + PosixFilePermissions.toString(perms) + "); it holds records and the log key: run chmod 700 " + dir);
+            }
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     Path dataDir() {

@@ -58,6 +58,7 @@ final class ServeCommand implements Callable<Integer> {
         if (boot.generated() != null) {
             System.out.println("First admin token (shown once; also written to " + boot.tokenFile() + ", mode 0600):");
             System.out.println(boot.generated());
+            System.out.println("It is a live admin credential: keep it in a password manager, then delete " + boot.tokenFile() + ".");
         } else {
             System.out.println("First admin token: the one in KALAJA_BOOTSTRAP_TOKEN (id " + boot.tokenId() + ").");
         }

@@ -45,8 +45,13 @@ import org.kalaja.ledger.VerifierKey;
 public final class LogVerifier {
     private static final int CHUNK = 1 << 16;
 
-    /** What was verified. */
-    public record Report(String origin, long entries, long checkpointSize, Hash root, long records, long idempotencyKeys) {
+    /**
+     * What was verified. {@code records} counts every record the replay derived, deleted ones
+     * included; {@code systemRecords} is the part of them that is the engine's own (collections
+     * starting {@value Names#SYSTEM_PREFIX}: tokens, configuration).
+     */
+    public record Report(String origin, long entries, long checkpointSize, Hash root, long records, long systemRecords,
+            long idempotencyKeys) {
     }
 
     private final Store store;
@@ -119,7 +124,8 @@ public final class LogVerifier {
         }
         compareStates();
         compareIdempotencyKeys();
-        return new Report(checkpoint.origin(), size, checkpointSize, root, expectedStates.size(), expectedKeys.size());
+        long system = expectedStates.keySet().stream().filter(id -> id.collection().startsWith(Names.SYSTEM_PREFIX)).count();
+        return new Report(checkpoint.origin(), size, checkpointSize, root, expectedStates.size(), system, expectedKeys.size());
     }
 
     private VerifierKey identity(Optional<VerifierKey> expectedKey) throws VerificationException {

@@ -40,15 +40,22 @@ final class VerifyCommand implements Callable<Integer> {
         Optional<VerifierKey> expected = expectedKey();
         try (Store s = location.openForReading()) {
             LogVerifier.Report r = LogVerifier.verify(s, expected, System.err::println);
+            // The root in base64, as the checkpoint note and the proofs show it, so the two can be compared by eye.
             System.out.println("OK: " + r.entries() + " entries of " + r.origin() + " verified; checkpoint of "
-                    + r.checkpointSize() + " entries with root " + r.root() + " holds; " + r.records() + " records and "
-                    + r.idempotencyKeys() + " idempotency keys equal a replay of the log"
+                    + r.checkpointSize() + " entries with root " + r.root().base64() + " holds; "
+                    + records(r.records() - r.systemRecords()) + " (and " + r.systemRecords()
+                    + " of Kalaja's own: the log's identity, tokens)"
+                    + " and " + r.idempotencyKeys() + " idempotency keys equal a replay of the log"
                     + (expected.isEmpty() ? " (no key given: authorship not checked)" : ""));
             return 0;
         } catch (VerificationException e) {
             System.out.println("FAILED: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static String records(long n) {
+        return n + (n == 1 ? " record" : " records");
     }
 
     private Optional<VerifierKey> expectedKey() throws IOException {

@@ -22,7 +22,19 @@ class CliTest {
         }
     }
 
-    static synchronized Run kalaja(String... args) {
+    static Run kalaja(String... args) {
+        return capture(() -> Main.commandLine().execute(args));
+    }
+
+    /** What {@code work} printed on stderr. */
+    static String capturingStderr(Runnable work) {
+        return capture(() -> {
+            work.run();
+            return 0;
+        }).err();
+    }
+
+    private static synchronized Run capture(java.util.function.IntSupplier work) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -30,7 +42,7 @@ class CliTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.commandLine().execute(args);
+            int exit = work.getAsInt();
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -97,6 +109,48 @@ class CliTest {
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).startsWith("OK: 22 entries");
+    }
+
+    @Test
+    void verifyShowsTheRootAsTheCheckpointDoesAndCountsOnlyTheUsersRecordsAsRecords() {
+        try (RunningNode n = RunningNode.start(dir)) {
+            n.put("/api/v1/records/citizens/J1", n.adminToken, "{}");
+        }
+        String note;
+        try (var store = StoreLocation.of(dir, null).openForReading()) {
+            note = store.latestCheckpoint().orElseThrow();
+        }
+        String root = org.kalaja.ledger.Checkpoint.of(org.kalaja.ledger.Note.parse(note)).rootHash().base64();
+
+        Run r = kalaja("verify", "--data", dir.toString());
+
+        assertThat(r.out()).contains("with root " + root + " holds").contains(" 1 record (and 2 of Kalaja's own: the log's identity, tokens)");
+        assertThat(note).contains(root);
+    }
+
+    @Test
+    void everyCommandAndSubcommandAnswersHelp() {
+        for (String[] args : List.of(new String[] {"token", "create", "--help"}, new String[] {"token", "--help"},
+                new String[] {"verify", "--help"}, new String[] {"serve", "--help"}, new String[] {"get", "-h"},
+                new String[] {"bench", "--help"})) {
+            Run r = kalaja(args);
+            assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: kalaja " + args[0]);
+        }
+        assertThat(kalaja("token", "--help").out()).contains("create").contains("revoke");
+        assertThat(kalaja("token", "create", "--help").out()).contains("--role").contains("--url");
+    }
+
+    @Test
+    void helpNamesASubcommandsOptionsAndTheTopLevelUsageNamesTestAndBench() {
+        Run sub = kalaja("help", "token", "create");
+        Run top = kalaja("--help");
+
+        assertThat(sub.exit()).as(sub.err()).isZero();
+        assertThat(sub.out()).startsWith("Usage: kalaja token create").contains("--role");
+        assertThat(top.out()).contains("bench").contains("./kalaja test");
+        assertThat(kalaja("verify", "--help").out()).doesNotContain("./kalaja test");
+        assertThat(kalaja("help", "token", "mint").exit()).isEqualTo(2);
     }
 
     @Test

@@ -1,9 +1,8 @@
 package org.kalaja.server;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.spi.StoreException;
 import picocli.CommandLine;
@@ -69,35 +68,34 @@ public final class Main {
      * only, so {@code help token create} would show {@code token}'s usage instead of {@code create}'s.
      */
     @Command(name = "help", helpCommand = true, description = "Describes a command: kalaja help token create.")
-    static final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Callable<Integer> {
+    static final class HelpCommand implements CommandLine.IHelpCommandInitializable2, Runnable {
         @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "a command and its subcommands")
         String[] commands = {};
 
         private CommandLine self;
-        private PrintStream out;
-        private PrintStream err;
+        private PrintWriter out;
 
         @Override
-        public void init(CommandLine helpCommandLine, CommandLine.Help.ColorScheme colors, PrintStream out, PrintStream err) {
+        public void init(CommandLine helpCommandLine, CommandLine.Help.ColorScheme colors, PrintWriter out, PrintWriter err) {
             this.self = helpCommandLine;
             this.out = out;
-            this.err = err;
         }
 
         @Override
-        public Integer call() {
+        public void run() {
             CommandLine target = self.getParent();
             for (int i = 0; i < commands.length; i++) {
                 CommandLine sub = target.getSubcommands().get(commands[i]);
                 if (sub == null) {
-                    err.println("kalaja: there is no command '" + String.join(" ", Arrays.copyOf(commands, i + 1))
-                            + "'; `" + String.join(" ", target.getCommandSpec().qualifiedName()) + " --help` lists them");
-                    return 2;
+                    // Thrown, not returned: picocli answers a help command with its own exit code, so only a usage
+                    // error makes this exit 2.
+                    throw new CommandLine.ParameterException(self, "there is no command '"
+                            + String.join(" ", Arrays.copyOf(commands, i + 1)) + "'; `" + target.getCommandSpec().qualifiedName()
+                            + " --help` lists them");
                 }
                 target = sub;
             }
             target.usage(out);
-            return 0;
         }
     }
 

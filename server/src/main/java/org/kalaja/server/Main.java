@@ -35,10 +35,12 @@ public final class Main {
     }
 
     /** What {@code ./kalaja} does itself, before Java runs; shown only under the top-level usage. */
-    static final String FOOTER = """
-
-            The ./kalaja script also runs the whole test suite: ./kalaja test (installs the packages the tests need,
-            then ./mvnw verify). `kalaja help COMMAND [SUBCOMMAND]` describes a command; docs/API.md has them all.""";
+    static final String[] FOOTER = {
+        "",
+        "./kalaja test           runs the whole test suite (installs the packages the",
+        "                        tests need, then ./mvnw verify)",
+        "kalaja help CMD [SUB]   describes a command; docs/API.md describes them all",
+    };
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());

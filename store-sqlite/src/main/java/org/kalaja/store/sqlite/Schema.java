@@ -17,26 +17,38 @@ import org.sqlite.SQLiteOpenMode;
  * <p>Layout (schema version {@value #VERSION}, kept in {@code PRAGMA user_version}; the file is marked
  * as Kalaja's by {@code PRAGMA application_id} = {@value #APPLICATION_ID}, "KLJA"):
  * <pre>
- * entries     (first INTEGER PRIMARY KEY, count, body BLOB)            append-only; entries first .. first+count-1,
- *                                                                     contiguous from 0 (row format: EntryChunks)
- * state       ((collection, key) PRIMARY KEY, version, idx, deleted)   WITHOUT ROWID, points into entries
+ * log_tail     (id = 0, size, segment, end_offset)                    one row: the log's applied size and where
+ *                                                                     its last applied frame ends ({@link FrameApplier})
+ * entry_chunks (first INTEGER PRIMARY KEY, count, segment, offset, length)
+ *                                                                     the sparse entry index: entries first ..
+ *                                                                     first+count-1 are the length bytes at offset of
+ *                                                                     the segment file (format: {@link EntryChunks})
+ * state       ((collection, key) PRIMARY KEY, version, idx, deleted)   WITHOUT ROWID, points into the log
  * idempotency (key PRIMARY KEY, idx)                                    WITHOUT ROWID
  * blobs       (sha256 BLOB PRIMARY KEY, content BLOB)
  * tiles       ((level, idx) PRIMARY KEY, hashes BLOB)                   a tile's bytes only ever grow
  * checkpoints (size INTEGER PRIMARY KEY, note TEXT)
  * meta        (name PRIMARY KEY, value TEXT)                            WITHOUT ROWID
  * </pre>
- * Names compare with SQLite's BINARY collation: byte order of their UTF-8 encoding.
+ * The entries themselves are in the segment files ({@link SegmentLog}), one {@link Frame} per write
+ * transaction, which also holds the transaction's state rows, idempotency keys and blobs. Names
+ * compare with SQLite's BINARY collation: byte order of their UTF-8 encoding.
  *
- * <p>Crash guarantees: WAL journal with {@code synchronous=FULL}, so a commit is on disk (the WAL
- * fsync'd) before it returns; after a crash SQLite replays committed frames from the WAL and drops
- * uncommitted ones, so every transaction is kept whole or not at all.
+ * <p>Crash guarantees: WAL journal. A write is durable when its frame is fsync'd in a segment; its
+ * database transaction then commits with {@code synchronous=NORMAL}, which a power loss may undo,
+ * and {@link Recovery} re-applies from the log what was undone. Integrations and meta updates are
+ * not in the log: they commit with {@code synchronous=FULL} (which also makes every earlier commit
+ * durable, the WAL being sequential). After a crash SQLite replays committed transactions from the
+ * WAL and drops uncommitted ones, so every transaction is kept whole or not at all.
  */
 final class Schema {
-    /** 2: entries packed several to a row ({@link EntryChunks}); 1 (one entry per row) was never deployed. */
-    static final int VERSION = 2;
-    /** The log's size: one step back from the end of the entries table. */
-    static final String SIZE = "SELECT first + count FROM entries ORDER BY first DESC LIMIT 1";
+    /**
+     * 3: entries in segment files beside the database. 2 (entries packed several to a database row)
+     * and 1 (one entry per row) were never deployed.
+     */
+    static final int VERSION = 3;
+    /** The log's applied size. */
+    static final String SIZE = "SELECT size FROM log_tail";
     static final int APPLICATION_ID = 0x4B4C4A41;
 
     /** 4 KiB pages hold three 1 KiB entries each, inline (no overflow pages). */
@@ -44,7 +56,11 @@ final class Schema {
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
     private static final List<String> TABLES = List.of(
-            "CREATE TABLE entries (first INTEGER PRIMARY KEY, count INTEGER NOT NULL, body BLOB NOT NULL)",
+            "CREATE TABLE log_tail (id INTEGER PRIMARY KEY CHECK (id = 0), size INTEGER NOT NULL,"
+                    + " segment INTEGER NOT NULL, end_offset INTEGER NOT NULL)",
+            "INSERT INTO log_tail (id, size, segment, end_offset) VALUES (0, 0, 0, 0)",
+            "CREATE TABLE entry_chunks (first INTEGER PRIMARY KEY, count INTEGER NOT NULL, segment INTEGER NOT NULL,"
+                    + " offset INTEGER NOT NULL, length INTEGER NOT NULL)",
             "CREATE TABLE state (collection TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,"
                     + " idx INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID",
             "CREATE TABLE idempotency (key TEXT NOT NULL PRIMARY KEY, idx INTEGER NOT NULL) WITHOUT ROWID",
@@ -56,7 +72,7 @@ final class Schema {
     private Schema() {
     }
 
-    /** The writer: creates the file if absent; WAL, durable commits, a large page cache. */
+    /** The writer: creates the file if absent; WAL, a large page cache; the writer sets each commit's durability. */
     static Connection openWriter(Path file) throws SQLException {
         SQLiteConfig config = common();
         config.setPageSize(PAGE_SIZE); // applies only to a new file
@@ -163,9 +179,10 @@ final class Schema {
             throw new StoreException(file + " has store schema version " + version + ", written by a newer Kalaja;"
                     + " this one knows versions up to " + VERSION + ": run the newer Kalaja (downgrading is not supported)", false);
         }
-        if (version == 1) {
-            throw new StoreException(file + " has store schema version 1 (one entry per row), from a development"
-                    + " build of Kalaja; this one reads version " + VERSION + " only: move it away and rebuild the store"
+        if (version == 1 || version == 2) {
+            throw new StoreException(file + " has store schema version " + version + " (entries inside the database"
+                    + (version == 1 ? ", one per row" : ", several per row") + "), from a development build of Kalaja;"
+                    + " this one reads version " + VERSION + " only: move it away and rebuild the store"
                     + " from a vault (kalaja recover)", false);
         }
         if (version < 1) {

@@ -119,7 +119,7 @@ final class SqliteIntegration implements IntegrationTransaction, Writer.Scope<In
     }
 
     @Override
-    public void end() {
+    public void end(boolean committed) {
         open = false;
     }
 

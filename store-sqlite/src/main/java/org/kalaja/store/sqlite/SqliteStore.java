@@ -1,5 +1,6 @@
 package org.kalaja.store.sqlite;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -18,46 +19,80 @@ import org.kalaja.engine.spi.StoredEntry;
 import org.kalaja.engine.spi.WriteTransaction;
 
 /**
- * The embedded store: one SQLite database file holding the log's entries, the state derived from
- * them, and the integrated tree's tiles and checkpoints. The file's layout and crash guarantees are
- * described in {@code Schema}; in short, WAL with {@code synchronous=FULL}: a {@link #write} that
- * returned is on disk, a transaction is kept whole or not at all, readers never block the writer.
+ * The embedded store: an append-only log of segment files holding the entries, beside one SQLite
+ * database file holding the state derived from them, the integrated tree's tiles and checkpoints,
+ * and an index into the segments. In short: a {@link #write} appends one frame to the log and fsyncs
+ * it (the commit point), then applies it to the database; a write that returned is on disk, a
+ * transaction is kept whole or not at all, readers never block the writer and only see applied
+ * frames. The layouts and crash guarantees are described in {@code SegmentLog}, {@code Frame},
+ * {@code Schema} and {@code Recovery}.
  *
- * <p>Several processes MAY open the same file; SQLite's write lock serializes their writes. The file
- * MUST be on a local disk (SQLite's locks are unreliable on network file systems).
+ * <p>Several processes MAY open the same file; SQLite's write lock serializes their writes, and with
+ * them their appends to the log. The files MUST be on a local disk (SQLite's locks are unreliable
+ * on network file systems).
  */
 public final class SqliteStore implements Store {
+    /** How long a read-only open waits for a running writer to apply a frame it sees in the log. */
+    private static final long LIVE_WRITER_WAIT_MILLIS = 2_000;
+
     private final Path file;
     private final @Nullable Writer writer;
+    private final @Nullable SqliteWrite write;
+    private final SegmentLog log;
     private final Readers readers;
 
-    private SqliteStore(Path file, @Nullable Writer writer, boolean immutable) {
+    private SqliteStore(Path file, @Nullable Writer writer, SegmentLog log, boolean immutable) {
         this.file = file;
         this.writer = writer;
+        this.log = log;
+        this.write = writer == null ? null : new SqliteWrite(writer, log);
         this.readers = new Readers(file, immutable);
     }
 
     /**
-     * Opens the store in {@code databaseFile} for reading and writing, creating the file and its
-     * tables if absent. The directory MUST exist (it is not created, so that an unmounted data disk
-     * is noticed).
+     * Opens the store in {@code databaseFile} for reading and writing, creating the file, its tables
+     * and its log directory ({@code <databaseFile>.log}) if absent, and applies to the database what
+     * the log holds beyond it (after a crash; see {@code Recovery}). The directory of
+     * {@code databaseFile} MUST exist (it is not created, so that an unmounted data disk is noticed).
      *
      * @throws StoreException if the file is not a Kalaja store, was written by a newer Kalaja, is
-     *                        corrupted, or cannot be opened
+     *                        corrupted, its log is damaged other than by a torn last write, or it
+     *                        cannot be opened
      */
     public static SqliteStore open(Path databaseFile) {
-        return open(databaseFile, Checkpointer.Limits.DEFAULT);
+        return open(databaseFile, Checkpointer.Limits.DEFAULT, SegmentLog.DEFAULT_SEGMENT_BYTES);
     }
 
     /** {@link #open(Path)} with the WAL checkpointed at other sizes; for tests. */
     static SqliteStore open(Path databaseFile, Checkpointer.Limits walLimits) {
+        return open(databaseFile, walLimits, SegmentLog.DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** {@link #open(Path)} with segments closed at another size; for tests. */
+    static SqliteStore open(Path databaseFile, Checkpointer.Limits walLimits, long segmentBytes) {
         Path file = databaseFile.toAbsolutePath();
         Path directory = file.getParent();
         if (directory != null && !Files.isDirectory(directory)) {
             throw new StoreException("cannot create the store " + file + ": the directory " + directory
                     + " does not exist; create it or check that the data disk is mounted", false);
         }
-        return new SqliteStore(file, new Writer(file, walLimits), false);
+        Writer writer = new Writer(file, walLimits);
+        SegmentLog log;
+        try {
+            log = new SegmentLog(file, true, segmentBytes);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+        SqliteStore store = new SqliteStore(file, writer, log, false);
+        try {
+            store.write.recoverOnNextOpen();
+            writer.transact("replaying the log into the database", store.write, tx -> null);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
     }
 
     /**
@@ -70,8 +105,14 @@ public final class SqliteStore implements Store {
      * transactions are part of the store and are read too; SQLite then needs its shared-memory index
      * ({@code -shm}) and creates that file if it is missing.
      *
-     * @throws StoreException if there is no store at {@code databaseFile}, or it is not a Kalaja store
-     *                        this version can read
+     * <p>If the log holds whole frames the database has not applied and no running writer applies
+     * them within a moment, the node stopped between a write's fsync and its commit, or lost commits
+     * in a power failure; some of those writes may have been acknowledged. This store cannot replay
+     * them without writing, so it refuses: start the node once ({@code kalaja serve}), which replays
+     * its log, then open it read-only again. A torn last frame alone (never acknowledged) is ignored.
+     *
+     * @throws StoreException if there is no store at {@code databaseFile}, it is not a Kalaja store
+     *                        this version can read, or its log holds unapplied frames
      */
     public static SqliteStore openReadOnly(Path databaseFile) {
         Path file = databaseFile.toAbsolutePath();
@@ -79,17 +120,54 @@ public final class SqliteStore implements Store {
             throw new StoreException("there is no store at " + file + ": check the path", false);
         }
         boolean writerGone = !Files.exists(file.resolveSibling(file.getFileName() + "-wal"));
-        SqliteStore store = new SqliteStore(file, null, writerGone);
+        SqliteStore store = new SqliteStore(file, null, new SegmentLog(file, false, SegmentLog.DEFAULT_SEGMENT_BYTES), writerGone);
         try {
             store.readers.read("checking the store's schema", r -> {
                 Schema.check(r.connection(), file);
                 return null;
             });
+            store.refuseUnappliedFrames();
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
         return store;
+    }
+
+    private void refuseUnappliedFrames() {
+        FrameApplier.Tail seen = tail();
+        Recovery recovery = new Recovery(log);
+        int frames;
+        try {
+            if (!recovery.mayHaveUnapplied(seen)) return;
+            frames = recovery.replay(seen, false, (f, segment, offset, length) -> { });
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot read the log at " + log.directory() + ": " + e, false, e);
+        }
+        if (frames == 0) return;
+        long deadline = System.nanoTime() + LIVE_WRITER_WAIT_MILLIS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (!tail().equals(seen)) return; // a running writer applies its frames: the database is current
+        }
+        throw new StoreException("the node stopped uncleanly: its log " + log.directory() + " holds " + frames
+                + " frame(s) after entry " + (seen.size() - 1) + " that the database " + file + " has not applied;"
+                + " start it once (kalaja serve) so it replays its log, then verify", false);
+    }
+
+    private FrameApplier.Tail tail() {
+        return readers.read("reading the log's tail", r -> {
+            try (ResultSet rs = r.prepared(FrameApplier.TAIL).executeQuery()) {
+                if (!rs.next()) throw new StoreException("the log_tail table of " + file + " has no row: the store is damaged;"
+                        + " rebuild it from a vault (kalaja recover)", false);
+                return new FrameApplier.Tail(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        });
     }
 
     @Override
@@ -100,7 +178,7 @@ public final class SqliteStore implements Store {
     @Override
     public <T> T write(Work<WriteTransaction, T> work) {
         Writer w = writable("write to the log");
-        return w.transact("writing to the log", new SqliteWrite(w), work);
+        return w.transact("writing to the log", write, work);
     }
 
     @Override
@@ -137,11 +215,12 @@ public final class SqliteStore implements Store {
     public Optional<StoredEntry> entry(long index) {
         if (index < 0) return Optional.empty();
         return readers.read("reading entry " + index, r -> {
-            PreparedStatement select = r.prepared("SELECT first, count, body FROM entries WHERE first <= ? ORDER BY first DESC LIMIT 1");
+            PreparedStatement select = r.prepared("SELECT first, count, segment, offset, length FROM entry_chunks"
+                    + " WHERE first <= ? ORDER BY first DESC LIMIT 1");
             select.setLong(1, index);
             StoredEntry[] found = {null};
             try (ResultSet rs = select.executeQuery()) {
-                if (rs.next()) EntryChunks.slice(rs.getLong(1), rs.getInt(2), rs.getBytes(3), index, index + 1, e -> {
+                if (rs.next() && index < rs.getLong(1) + rs.getInt(2)) slice(rs, index, index + 1, e -> {
                     found[0] = e;
                     return false;
                 });
@@ -154,19 +233,27 @@ public final class SqliteStore implements Store {
     public void entries(long from, long to, Visitor<StoredEntry> visitor) {
         if (from >= to) return;
         readers.read("reading entries [" + from + ", " + to + ")", r -> {
-            // Starts at the row holding entry `from`, which may begin before it.
-            PreparedStatement select = r.prepared("SELECT first, count, body FROM entries WHERE first >= coalesce("
-                    + "(SELECT first FROM entries WHERE first <= ?1 ORDER BY first DESC LIMIT 1), 0) AND first < ?2 ORDER BY first");
+            // Starts at the chunk holding entry `from`, which may begin before it.
+            PreparedStatement select = r.prepared("SELECT first, count, segment, offset, length FROM entry_chunks WHERE first >= coalesce("
+                    + "(SELECT first FROM entry_chunks WHERE first <= ?1 ORDER BY first DESC LIMIT 1), 0) AND first < ?2 ORDER BY first");
             select.setLong(1, from);
             select.setLong(2, to);
-            try (ResultSet rs = select.executeQuery()) { // steps row by row: one snapshot, bounded memory
-                while (rs.next()) EntryChunks.slice(rs.getLong(1), rs.getInt(2), rs.getBytes(3), from, to, e -> {
+            try (ResultSet rs = select.executeQuery()) { // steps chunk by chunk: one snapshot, bounded memory
+                while (rs.next()) slice(rs, from, to, e -> {
                     visitor.visit(e);
                     return true;
                 });
             }
             return null;
         });
+    }
+
+    /** Reads the chunk of the current row of {@code rs} (first, count, segment, offset, length) from its segment. */
+    private boolean slice(ResultSet rs, long from, long to, EntryChunks.Sink sink) throws SQLException {
+        long first = rs.getLong(1);
+        int count = rs.getInt(2);
+        byte[] body = log.read(rs.getLong(3), rs.getLong(4), rs.getInt(5));
+        return EntryChunks.slice(first, count, body, from, to, sink);
     }
 
     @Override
@@ -277,6 +364,17 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /**
+     * For tests: runs {@code work} as a write that appends and fsyncs its frame, then fails as a
+     * process killed before applying it would: the frame stays in the log, the database has not
+     * seen it, and the write throws.
+     */
+    <T> T writeWithoutApplying(Work<WriteTransaction, T> work) {
+        Writer w = writable("write to the log");
+        write.stopAfterFrame();
+        return w.transact("writing to the log", write, work);
+    }
+
     /** Runs one SQL statement on the writer connection, outside any transaction; for tests (e.g. page limits). */
     void executeOnWriter(String sql) {
         writable("run " + sql).execute(sql);
@@ -291,5 +389,6 @@ public final class SqliteStore implements Store {
     public void close() {
         readers.close();
         if (writer != null) writer.close();
+        log.close();
     }
 }

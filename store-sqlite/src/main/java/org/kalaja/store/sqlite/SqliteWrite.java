@@ -1,5 +1,7 @@
 package org.kalaja.store.sqlite;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,41 +15,72 @@ import org.kalaja.engine.spi.StoreException;
 import org.kalaja.engine.spi.WriteTransaction;
 
 /**
- * A write transaction on the writer connection. Rows go into JDBC batches (one native loop per
- * table instead of a call per row); state and idempotency rows are written only at commit, so the
- * transaction's reads see the committed state, as {@link WriteTransaction} describes.
+ * A write transaction on the writer connection. The transaction's changes are collected into a
+ * {@link Frame}; at commit the frame is appended to the log and fsync'd (the commit point), then
+ * applied to the database in the same database transaction, committed with {@code synchronous=NORMAL}.
+ * Reads see the committed state, as {@link WriteTransaction} describes.
+ *
+ * <p>Failures: if the work throws, nothing was written anywhere. If the append, its fsync, the apply
+ * or the database's COMMIT fails, the segment is cut back to where the frame began (durably) before
+ * the database transaction is rolled back, so nothing is kept now or after a crash. If even that cut
+ * fails, the write's outcome is unknown (the frame may be applied when the store is next opened):
+ * the exception says so and the store refuses further writes until it is reopened.
  */
 final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransaction> {
-    /** Rows are sent to SQLite in batches of about this many bytes, so a huge transaction is not held twice. */
-    private static final int ROWS_BATCH_BYTES = 4 << 20;
-    private static final String INSERT_ENTRY = "INSERT INTO entries (first, count, body) VALUES (?, ?, ?)";
-    private static final String UPSERT_STATE = "INSERT INTO state (collection, key, version, idx, deleted)"
-            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET"
-            + " version = excluded.version, idx = excluded.idx, deleted = excluded.deleted";
-    private static final String INSERT_KEY = "INSERT INTO idempotency (key, idx) VALUES (?, ?)";
-
-    /** What a state or idempotency row costs in the WAL, roughly (a key, a few integers, B-tree overhead). */
-    private static final int ROW_ESTIMATE = 64;
-
     private final Writer writer;
+    private final SegmentLog log;
+    private final Recovery recovery;
+    private final FrameApplier applier;
+    private final Frame.Builder frame = new Frame.Builder();
     private long committedSize;
-    private long next;
-    private final EntryChunks.Builder chunk = new EntryChunks.Builder();
-    private long pendingEntryBytes;
+    private FrameApplier.Tail tail = new FrameApplier.Tail(0, 0, 0);
     private long writtenBytes;
-    private int pendingStates;
-    private int pendingKeys;
     private boolean open;
+    /** Where this transaction's frame was appended, while it may need cutting off again; -1 if none. */
+    private long appendedSegment = -1;
+    private long appendedOffset;
+    /** For tests: write the frame and stop there, as a process killed before applying it would. */
+    private boolean stopAfterFrame;
+    private boolean recovering;
 
-    SqliteWrite(Writer writer) {
+    SqliteWrite(Writer writer, SegmentLog log) {
         this.writer = writer;
+        this.log = log;
+        this.recovery = new Recovery(log);
+        this.applier = new FrameApplier(writer);
+    }
+
+    /** The next transaction checks the whole log after the database's tail, as on opening the store. */
+    void recoverOnNextOpen() {
+        recovering = true;
+    }
+
+    /** For tests: the next transaction appends its frame durably, then fails without applying it or cutting it off. */
+    void stopAfterFrame() {
+        stopAfterFrame = true;
     }
 
     @Override
     public WriteTransaction open() throws SQLException {
-        committedSize = Schema.size(writer.prepared(Schema.SIZE));
-        next = committedSize;
-        writtenBytes = 0;
+        writer.checkNotPoisoned();
+        tail = applier.tail();
+        try {
+            boolean check = recovering || recovery.mayHaveUnapplied(tail);
+            recovering = false;
+            if (check) {
+                long[] bytes = {0};
+                recovery.replay(tail, true, (f, segment, offset, length) -> bytes[0] += applier.apply(f, segment, offset, length, true));
+                writtenBytes = bytes[0];
+                tail = applier.tail();
+            } else {
+                writtenBytes = 0;
+            }
+        } catch (IOException e) {
+            throw log.failure(e, tail.segment(), "replaying frames a stopped writer left in the log", true);
+        }
+        committedSize = tail.size();
+        frame.reset(committedSize);
+        appendedSegment = -1;
         open = true;
         return this;
     }
@@ -131,99 +164,66 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
     @Override
     public void append(long index, byte[] data, long previousIndex) {
         checkOpen();
-        if (index != next) {
-            throw new StoreException("append out of order in " + writer.file() + ": the next index is " + next
+        if (index != frame.next()) {
+            throw new StoreException("append out of order in " + writer.file() + ": the next index is " + frame.next()
                     + " (the log held " + committedSize + " entries when the transaction began) but the caller appended "
                     + index + "; the transaction was rolled back", false);
         }
-        try {
-            if (!chunk.fits(data.length)) addChunk();
-            chunk.add(index, data, previousIndex);
-            next++;
-            if (pendingEntryBytes >= ROWS_BATCH_BYTES) insertChunks();
-        } catch (SQLException e) {
-            throw fail(e, "appending entry " + index);
-        }
+        frame.append(data, previousIndex);
     }
 
     @Override
     public void putState(RecordState state) {
         checkOpen();
-        try {
-            PreparedStatement upsert = writer.prepared(
-                    UPSERT_STATE);
-            upsert.setString(1, state.id().collection());
-            upsert.setString(2, state.id().key());
-            upsert.setLong(3, state.version());
-            upsert.setLong(4, state.index());
-            upsert.setInt(5, state.deleted() ? 1 : 0);
-            upsert.addBatch();
-            pendingStates++;
-            writtenBytes += ROW_ESTIMATE;
-        } catch (SQLException e) {
-            throw fail(e, "writing the state of " + state.id());
-        }
+        frame.state(state);
     }
 
     @Override
     public void putIdempotencyKey(String key, long index) {
         checkOpen();
-        try {
-            PreparedStatement insert = writer.prepared(INSERT_KEY);
-            insert.setString(1, key);
-            insert.setLong(2, index);
-            insert.addBatch();
-            pendingKeys++;
-            writtenBytes += ROW_ESTIMATE;
-        } catch (SQLException e) {
-            throw fail(e, "remembering idempotency key " + key);
-        }
+        frame.key(key, index);
     }
 
     @Override
     public void putBlob(byte[] sha256, byte[] content) {
         checkOpen();
-        try {
-            PreparedStatement insert = writer.prepared("INSERT OR IGNORE INTO blobs (sha256, content) VALUES (?, ?)");
-            insert.setBytes(1, sha256);
-            insert.setBytes(2, content);
-            insert.executeUpdate();
-            writtenBytes += content.length;
-        } catch (SQLException e) {
-            throw fail(e, "storing a blob of " + content.length + " bytes");
-        }
+        frame.blob(sha256, content);
     }
 
+    /** Appends the frame, fsyncs it, and applies it to the open database transaction. */
     @Override
     public void flush() throws SQLException {
-        if (!chunk.isEmpty()) addChunk();
-        insertChunks();
-        if (pendingStates > 0) {
-            pendingStates = 0;
-            writer.prepared(UPSERT_STATE).executeBatch();
+        if (frame.isEmpty()) return;
+        Frame built = frame.build();
+        ByteBuffer bytes;
+        try {
+            bytes = frame.encode();
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(e.getMessage() + " in " + writer.file() + "; nothing was written", false, e);
         }
-        if (pendingKeys > 0) {
-            pendingKeys = 0;
-            writer.prepared(INSERT_KEY).executeBatch();
+        boolean full = tail.endOffset() >= log.segmentBytes() && built.first != tail.segment();
+        long segment = full ? built.first : tail.segment();
+        long offset = full ? 0 : tail.endOffset();
+        int length = bytes.remaining();
+        appendedSegment = segment;
+        appendedOffset = offset;
+        try {
+            log.append(segment, offset, bytes);
+        } catch (IOException e) {
+            throw log.failure(e, segment, "appending a frame of " + length + " bytes at offset " + offset, true);
         }
+        if (stopAfterFrame) {
+            stopAfterFrame = false;
+            appendedSegment = -1; // left in the log, as by a process that died here
+            throw new StoreException("stopped after the frame, for a test", false);
+        }
+        writtenBytes += applier.apply(built, segment, offset, length, false);
     }
 
-    private void addChunk() throws SQLException {
-        PreparedStatement insert = writer.prepared(INSERT_ENTRY);
-        insert.setLong(1, chunk.first());
-        insert.setInt(2, chunk.count());
-        byte[] body = chunk.take();
-        insert.setBytes(3, body);
-        insert.addBatch();
-        pendingEntryBytes += body.length;
-        writtenBytes += body.length;
-    }
-
-    private void insertChunks() throws SQLException {
-        if (pendingEntryBytes > 0) {
-            pendingEntryBytes = 0;
-            writer.prepared(INSERT_ENTRY).executeBatch();
-        }
+    /** The frame's fsync made the transaction durable; the database commit need not fsync too. */
+    @Override
+    public boolean syncsDatabase() {
+        return false;
     }
 
     @Override
@@ -232,17 +232,22 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
     }
 
     @Override
-    public void end() {
+    public void end(boolean committed) {
         open = false;
-        pendingStates = pendingKeys = 0;
-        pendingEntryBytes = 0;
-        if (!chunk.isEmpty()) chunk.take();
-        try { // a batch left by a failed transaction MUST NOT leak into the next one
-            writer.prepared(INSERT_ENTRY).clearBatch();
-            writer.prepared(UPSERT_STATE).clearBatch();
-            writer.prepared(INSERT_KEY).clearBatch();
-        } catch (SQLException e) {
-            throw Failures.translate(e, writer.file(), "clearing a finished transaction", false);
+        if (committed || appendedSegment < 0) return;
+        long segment = appendedSegment;
+        appendedSegment = -1;
+        boolean interrupted = Thread.interrupted(); // an interrupt would fail the cut as well
+        try {
+            log.truncate(segment, appendedOffset);
+        } catch (IOException | RuntimeException e) {
+            writer.poison("a write failed after its frame reached " + log.path(segment) + " and the frame could not be cut off again ("
+                    + e + "): its outcome is unknown until the store is reopened, which applies it");
+            throw new StoreException("a write to " + writer.file() + " failed, and its frame at offset " + appendedOffset + " of "
+                    + log.path(segment) + " could not be removed (" + e + "): the write's outcome is unknown; it will be applied"
+                    + " when the store is next opened; the store refuses writes until then", false, e);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

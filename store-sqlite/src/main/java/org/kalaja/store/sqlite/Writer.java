@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.spi.Store.Work;
 import org.kalaja.engine.spi.StoreException;
 
@@ -22,6 +23,8 @@ final class Writer implements AutoCloseable {
     private final Checkpointer checkpointer;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
+    private String synchronous = "FULL";
+    private @Nullable String poisoned;
 
     Writer(Path file, Checkpointer.Limits limits) {
         this.file = file;
@@ -57,8 +60,20 @@ final class Writer implements AutoCloseable {
         /** Writes what was deferred; called just before {@code COMMIT}. */
         void flush() throws SQLException;
 
-        /** Called after commit or rollback: the view MUST refuse further use. */
-        void end();
+        /**
+         * Called after commit or before rollback, still holding the write lock: the view MUST refuse
+         * further use, and undo outside the database what an uncommitted transaction did.
+         */
+        void end(boolean committed);
+
+        /**
+         * Whether the commit MUST be durable by the database's own fsync ({@code synchronous=FULL});
+         * otherwise the scope made its changes durable itself (a write's frame in the log) and the
+         * commit runs with {@code synchronous=NORMAL}.
+         */
+        default boolean syncsDatabase() {
+            return true;
+        }
 
         /** About how many bytes the transaction wrote, for the checkpointer; asked after commit. */
         default long writtenBytes() {
@@ -78,6 +93,8 @@ final class Writer implements AutoCloseable {
         lock.lock();
         try {
             if (closed) throw new StoreException("the store at " + file + " is closed", false);
+            if (poisoned != null) throw new StoreException("the store at " + file + " refuses writes: " + poisoned, false);
+            synchronous(scope.syncsDatabase() ? "FULL" : "NORMAL", doing);
             begin(doing);
             boolean committed = false;
             try {
@@ -91,12 +108,35 @@ final class Writer implements AutoCloseable {
             } catch (SQLException e) {
                 throw Failures.translate(e, file, doing, true);
             } finally {
-                scope.end();
-                if (!committed) rollback();
+                try {
+                    scope.end(committed);
+                } finally {
+                    if (!committed) rollback();
+                }
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Sets the durability of the next commits; SQLite only allows it outside a transaction. */
+    private void synchronous(String mode, String doing) {
+        if (mode.equals(synchronous)) return;
+        try {
+            plain.execute("PRAGMA synchronous = " + mode);
+            synchronous = mode;
+        } catch (SQLException e) {
+            throw Failures.translate(e, file, doing + " (setting synchronous=" + mode + ")", true);
+        }
+    }
+
+    /** After a failure that leaves the outcome of a write unknown: every later write is refused. */
+    void poison(String why) {
+        poisoned = why;
+    }
+
+    void checkNotPoisoned() {
+        if (poisoned != null) throw new StoreException("the store at " + file + " refuses writes: " + poisoned, false);
     }
 
     private void begin(String doing) {
@@ -143,7 +183,7 @@ final class Writer implements AutoCloseable {
             }
 
             @Override
-            public void end() {
+            public void end(boolean committed) {
             }
         }, s -> {
             try {

@@ -56,7 +56,7 @@ class SqliteCheckpointerTest {
         Path wal = dir.resolve("kalaja.db-wal");
         try (SqliteStore store = SqliteStore.open(dir.resolve("kalaja.db"), SMALL)) {
             write(store, 500);
-            assertThat(Files.size(wal)).isGreaterThan(500 * 1024);
+            assertThat(Files.size(wal)).isGreaterThan(0); // state and index rows; the entries are in the log
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (Files.size(wal) > 0 && System.nanoTime() < deadline) Thread.sleep(50);
             assertThat(Files.size(wal)).isZero();

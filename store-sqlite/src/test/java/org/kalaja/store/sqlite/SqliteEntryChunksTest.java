@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kalaja.engine.spi.StoreException;
 import org.kalaja.engine.spi.StoredEntry;
 
-/** Entries packed several to a row: lookups and ranges across row boundaries, rollbacks, damaged rows. */
+/** Entries indexed by chunks: lookups and ranges across chunk boundaries, rollbacks, damaged chunks. */
 class SqliteEntryChunksTest {
     @TempDir
     Path dir;
@@ -44,7 +44,7 @@ class SqliteEntryChunksTest {
     private List<long[]> rows() throws Exception {
         List<long[]> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kalaja.db"));
-                ResultSet rs = c.createStatement().executeQuery("SELECT first, count, length(body) FROM entries ORDER BY first")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT first, count, length FROM entry_chunks ORDER BY first")) {
             while (rs.next()) rows.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
         }
         return rows;
@@ -123,7 +123,7 @@ class SqliteEntryChunksTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kalaja.db"));
                 Statement s = c.createStatement()) {
-            s.execute("UPDATE entries SET body = substr(body, 1, length(body) - 1)");
+            s.execute("UPDATE entry_chunks SET length = length - 1"); // the index and the log disagree
         }
         try (SqliteStore store = SqliteStore.open(dir.resolve("kalaja.db"))) {
             assertThatThrownBy(() -> store.entry(9)).isInstanceOf(StoreException.class)

@@ -75,9 +75,9 @@ class SqliteStoreFaultsTest {
                     .hasMessageContaining("read-only").hasMessageContaining(f.toString());
             assertThatThrownBy(() -> store.integrate(tx -> null)).isInstanceOf(StoreException.class);
             assertThatThrownBy(() -> store.putMeta("origin", "x")).isInstanceOf(StoreException.class);
-            assertThat(filesInDir(spaced)).containsExactly("kalaja.db");
+            assertThat(filesInDir(spaced)).containsExactly("kalaja.db", "kalaja.db.log");
         }
-        assertThat(filesInDir(spaced)).containsExactly("kalaja.db");
+        assertThat(filesInDir(spaced)).containsExactly("kalaja.db", "kalaja.db.log");
         assertThat(Files.readAllBytes(f)).isEqualTo(before);
     }
 
@@ -88,7 +88,14 @@ class SqliteStoreFaultsTest {
             append(store, 5, 100);
             // A copy taken while the writer is open is what a crash leaves: the database and its WAL.
             for (String name : filesInDir(dir)) {
-                if (name.startsWith("kalaja.db")) Files.copy(dir.resolve(name), crashed.resolve(name));
+                if (name.equals("kalaja.db.log")) {
+                    Files.createDirectory(crashed.resolve(name));
+                    for (String segment : filesInDir(dir.resolve(name))) {
+                        Files.copy(dir.resolve(name).resolve(segment), crashed.resolve(name).resolve(segment));
+                    }
+                } else if (name.startsWith("kalaja.db")) {
+                    Files.copy(dir.resolve(name), crashed.resolve(name));
+                }
             }
         }
         assertThat(filesInDir(crashed)).contains("kalaja.db-wal");

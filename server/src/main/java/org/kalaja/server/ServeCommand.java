@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.Tokens;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,13 +21,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bind", description = "address to listen on (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
     String bind;
 
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "500",
+            description = "how often new entries are folded into the tree and a checkpoint is signed, in milliseconds "
+                    + "(default: ${DEFAULT-VALUE}); the public log and proofs trail writes by at most this much")
+    long checkpointIntervalMs;
+
     @Option(names = "--store", description = "postgresql://host:port/db?user=…&password=… (default: SQLite in the data "
             + "directory, or env KALAJA_STORE)", defaultValue = "${env:KALAJA_STORE}")
     String store;
 
     @Override
     public Integer call() throws InterruptedException {
-        Node node = Node.open(data, StoreLocation.of(data, store), EngineConfig.defaults(), System.getenv("KALAJA_BOOTSTRAP_TOKEN"));
+        Node node = Node.open(data, StoreLocation.of(data, store), engineConfig(), System.getenv("KALAJA_BOOTSTRAP_TOKEN"));
         HttpApi api;
         try {
             api = HttpApi.start(node, bind, port);
@@ -52,6 +58,14 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    EngineConfig engineConfig() {
+        if (checkpointIntervalMs < 10 || checkpointIntervalMs > 3_600_000) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--checkpoint-interval-ms must be between 10 and 3600000, got " + checkpointIntervalMs);
+        }
+        return EngineConfig.defaults().withCheckpointInterval(java.time.Duration.ofMillis(checkpointIntervalMs));
     }
 
     private static void announce(Tokens.Bootstrap boot) {

@@ -160,4 +160,17 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no Kalaja data");
     }
+
+    @Test
+    void serveTakesTheCheckpointIntervalAndRefusesAnAbsurdOneBeforeCreatingAnything() {
+        ServeCommand serve = new ServeCommand();
+        new picocli.CommandLine(serve).parseArgs("--checkpoint-interval-ms", "250");
+        assertThat(serve.engineConfig().checkpointInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+
+        Path data = dir.resolve("never-created");
+        Run r = kalaja("serve", "--data", data.toString(), "--port", "0", "--checkpoint-interval-ms", "5");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--checkpoint-interval-ms must be between 10 and 3600000, got 5");
+        assertThat(data).doesNotExist();
+    }
 }

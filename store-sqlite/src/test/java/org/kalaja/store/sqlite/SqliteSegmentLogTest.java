@@ -154,14 +154,7 @@ class SqliteSegmentLogTest {
 
     @Test
     void framesWhoseApplyAPowerLossUndidAreAppliedAgainOnOpen() throws Exception {
-        long[] afterFirst;
-        try (SqliteStore store = SqliteStore.open(file())) {
-            append(store, 20);
-            afterFirst = tail();
-            append(store, 20);
-            append(store, 20);
-        }
-        forgetAppliedAfter(afterFirst);
+        long[] afterFirst = threeFramesWhoseLastTwoWereNeverApplied();
         try (SqliteStore store = SqliteStore.open(file())) {
             assertLog(store, 60);
         }
@@ -169,14 +162,7 @@ class SqliteSegmentLogTest {
 
     @Test
     void aDamagedFrameInTheMiddleIsRefusedNamingSegmentAndOffset() throws Exception {
-        long[] afterFirst;
-        try (SqliteStore store = SqliteStore.open(file())) {
-            append(store, 20);
-            afterFirst = tail();
-            append(store, 20);
-            append(store, 20);
-        }
-        forgetAppliedAfter(afterFirst);
+        long[] afterFirst = threeFramesWhoseLastTwoWereNeverApplied();
         byte[] before = Files.readAllBytes(segment(0));
         try (RandomAccessFile raf = new RandomAccessFile(segment(0).toFile(), "rw")) {
             raf.seek(afterFirst[2] + 100); // inside the second frame, which the third follows
@@ -241,5 +227,18 @@ class SqliteSegmentLogTest {
         try (SqliteStore reopened = SqliteStore.open(file())) {
             assertLog(reopened, 180);
         }
+    }
+
+    /** Writes three frames of 20 entries, then makes the database forget it applied the last two; returns the tail after the first. */
+    private long[] threeFramesWhoseLastTwoWereNeverApplied() throws Exception {
+        long[] afterFirst;
+        try (SqliteStore store = SqliteStore.open(file())) {
+            append(store, 20);
+            afterFirst = tail();
+            append(store, 20);
+            append(store, 20);
+        }
+        forgetAppliedAfter(afterFirst);
+        return afterFirst;
     }
 }

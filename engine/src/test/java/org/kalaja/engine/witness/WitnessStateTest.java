@@ -209,7 +209,7 @@ class WitnessStateTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     ThreadLocalRandom random = ThreadLocalRandom.current();
-                    for (int i = 0; i < 60; i++) {
+                    for (int i = 0; i < 40; i++) {
                         long old = recorded(w, log); // may be stale by the time the witness checks it
                         long size = Math.min(log.size(), old + random.nextInt(0, 12));
                         WitnessAnswer a = w.addCheckpoint(log.request(old, size));

@@ -133,19 +133,20 @@ final class SegmentLog implements AutoCloseable {
 
     /**
      * Writes {@code frame} at {@code offset} of {@code segment} (creating the file, and fsyncing its
-     * directory, if it is new) and fsyncs it. Does not undo a partial write: the caller truncates.
+     * directory, if it is new) without fsyncing the frame: it is durable only once {@link #force}
+     * returned. Does not undo a partial write: the caller truncates.
      */
-    void append(long segment, long offset, ByteBuffer frame) throws IOException {
+    void write(long segment, long offset, ByteBuffer frame) throws IOException {
         if (!writable) throw new IllegalStateException("the log at " + directory + " was opened read-only");
-        FileChannel c;
-        if (exists(segment)) {
-            c = channel(segment, true);
-        } else {
-            c = channel(segment, true);
-            syncDirectory(directory);
-        }
+        boolean created = !exists(segment);
+        FileChannel c = channel(segment, true);
+        if (created) syncDirectory(directory);
         while (frame.hasRemaining()) c.write(frame, offset + frame.position());
-        c.force(false);
+    }
+
+    /** Makes what was written to {@code segment} durable ({@code fdatasync}). */
+    void force(long segment) throws IOException {
+        channel(segment, true).force(false);
     }
 
     /** Cuts {@code segment} back to {@code length} bytes, durably; an empty segment is deleted. */

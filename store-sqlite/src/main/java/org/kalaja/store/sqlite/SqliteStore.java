@@ -389,6 +389,7 @@ public final class SqliteStore implements Store {
     public void close() {
         readers.close();
         if (writer != null) writer.close();
+        if (write != null) write.close();
         log.close();
     }
 }

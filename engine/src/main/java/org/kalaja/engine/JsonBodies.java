@@ -30,8 +30,15 @@ final class JsonBodies {
             throw new EngineException(EngineException.Problem.TOO_LARGE,
                     "record body is " + body.length + " bytes; the limit is " + maxBytes);
         }
-        // Streams tokens from parser to generator: no tree is built, so normalizing costs about as
-        // much as reading the body once.
+        byte[] fast = JsonMinifier.minify(body);
+        return fast != null ? fast : viaJackson(body);
+    }
+
+    /**
+     * The reference normalization: Jackson's parser streams tokens to its generator (no tree is
+     * built). Decides every body the fast path declines, and says what is wrong with a bad one.
+     */
+    static byte[] viaJackson(byte[] body) {
         ByteArrayBuilder out = new ByteArrayBuilder(body.length);
         try (JsonParser parser = MAPPER.createParser(body); JsonGenerator generator = MAPPER.createGenerator(out)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,19 +90,24 @@ public final class AppendBench {
         double[] ledger = new double[runs];
         double[] plain = new double[runs];
         double[] integrate = new double[runs];
+        double[][] cpu = new double[2][runs];
         for (int r = 0; r < runs; r++) {
             Path dir = Files.createTempDirectory("kalaja-bench-");
             try {
+                long cpu0 = cpuNanos();
                 double[] l = ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), records);
+                long cpu1 = cpuNanos();
                 ledger[r] = l[0];
                 integrate[r] = l[1];
                 plain[r] = records / PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, records, bodies);
-                report("sqlite", r, ledger[r], plain[r]);
+                cpu[0][r] = (cpu1 - cpu0) / 1e3 / records;
+                cpu[1][r] = (cpuNanos() - cpu1) / 1e3 / records;
+                report("sqlite", r, ledger[r], plain[r], cpu[0][r], cpu[1][r]);
             } finally {
                 deleteTree(dir);
             }
         }
-        return result("sqlite", ledger, plain, integrate);
+        return result("sqlite", ledger, plain, integrate, cpu);
     }
 
     private BenchResult postgres() throws Exception {
@@ -117,6 +123,7 @@ public final class AppendBench {
             double[] ledger = new double[runs];
             double[] plain = new double[runs];
             double[] integrate = new double[runs];
+            double[][] cpu = new double[2][runs];
             for (int r = 0; r < runs; r++) {
                 String ledgerDb = "bench_ledger_" + r;
                 String plainDb = "bench_plain_" + r;
@@ -124,13 +131,17 @@ public final class AppendBench {
                     s.execute("CREATE DATABASE " + ledgerDb);
                     s.execute("CREATE DATABASE " + plainDb);
                 }
+                long cpu0 = cpuNanos();
                 double[] l = ledgerRun(PostgresStore.open(pg.getJdbcUrl("postgres", ledgerDb), "postgres", "postgres"), records);
+                long cpu1 = cpuNanos();
                 ledger[r] = l[0];
                 integrate[r] = l[1];
                 plain[r] = records / PlainUpserts.run(pg.getJdbcUrl("postgres", plainDb), "postgres", "postgres", false, records, bodies);
-                report("postgresql", r, ledger[r], plain[r]);
+                cpu[0][r] = (cpu1 - cpu0) / 1e3 / records;
+                cpu[1][r] = (cpuNanos() - cpu1) / 1e3 / records;
+                report("postgresql", r, ledger[r], plain[r], cpu[0][r], cpu[1][r]);
             }
-            return result("postgresql", ledger, plain, integrate);
+            return result("postgresql", ledger, plain, integrate, cpu);
         } finally {
             deleteTree(dir);
         }
@@ -167,15 +178,20 @@ public final class AppendBench {
         }
     }
 
-    private void report(String engine, int run, double ledger, double plain) {
-        progress.printf(Locale.ROOT, "  %-10s run %d/%d: ledger %,9.0f/s   plain upserts %,9.0f/s   ratio %.2f%n",
-                engine, run + 1, runs, ledger, plain, ledger / plain);
+    private void report(String engine, int run, double ledger, double plain, double ledgerCpu, double plainCpu) {
+        progress.printf(Locale.ROOT, "  %-10s run %d/%d: ledger %,9.0f/s   plain upserts %,9.0f/s   ratio %.2f   cpu µs/write %.1f vs %.1f%n",
+                engine, run + 1, runs, ledger, plain, ledger / plain, ledgerCpu, plainCpu);
     }
 
-    private BenchResult result(String engine, double[] ledger, double[] plain, double[] integrate) {
+    private BenchResult result(String engine, double[] ledger, double[] plain, double[] integrate, double[][] cpu) {
         double l = median(ledger);
         double p = median(plain);
-        return new BenchResult(engine, records, runs, l, p, l / p, median(integrate));
+        return new BenchResult(engine, records, runs, l, p, l / p, median(integrate), median(cpu[0]), median(cpu[1]));
+    }
+
+    /** CPU time of every thread of this process so far, in nanoseconds. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(double[] values) {

@@ -41,9 +41,11 @@ public final class BenchCommand {
                 System.out.println(results.stream().map(BenchResult::toJson).collect(Collectors.joining(",", "[", "]")));
             } else {
                 System.out.println();
-                System.out.printf("%-11s %14s %14s %7s %12s%n", "engine", "ledger/s", "plain/s", "ratio", "integrate s");
+                System.out.printf("%-11s %14s %14s %7s %12s %14s %14s%n", "engine", "ledger/s", "plain/s", "ratio", "integrate s",
+                        "ledger cpu µs", "plain cpu µs");
                 for (BenchResult r : results) {
-                    System.out.printf(Locale.ROOT, "%-11s %,14.0f %,14.0f %7.2f %12.3f%n", r.engine(), r.ledgerPerS(), r.plainPerS(), r.ratio(), r.integrateS());
+                    System.out.printf(Locale.ROOT, "%-11s %,14.0f %,14.0f %7.2f %12.3f %14.1f %14.1f%n", r.engine(), r.ledgerPerS(), r.plainPerS(),
+                            r.ratio(), r.integrateS(), r.ledgerCpuUs(), r.plainCpuUs());
                 }
                 System.out.println("(medians of " + runs + " runs; ledger = durable acknowledged writes; integrate = time after the last "
                         + "acknowledgement until a signed checkpoint covered every record)");

@@ -2,7 +2,11 @@
 // sumdb/note, as an implementation independent of Kalaja's Java ledger.
 //
 //	peer-verifier -log <url or dir> -vkey <vkey> [-witness-vkey <vkey> ...]
-//	              [-old-checkpoint FILE] [-inclusion N,M,...]
+//	              [-checkpoint FILE] [-old-checkpoint FILE] [-inclusion N,M,...]
+//	peer-verifier -checkpoint FILE -vkey <vkey> [-witness-vkey <vkey> ...]
+//
+// -checkpoint verifies the log against a signed checkpoint from elsewhere (a witness-cosigned one)
+// instead of the log's own; without -log it checks only that checkpoint's signatures.
 //
 // It prints one JSON line: {"ok":true,...} on success, or {"ok":false,"error":"..."} and exits 1.
 package main
@@ -41,6 +45,7 @@ type options struct {
 	base          string
 	vkey          string
 	witnessVkeys  []string
+	checkpoint    string
 	oldCheckpoint string
 	inclusion     []int64
 }
@@ -78,6 +83,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.base, "log", "", "log base: http(s) URL or directory in C2SP tlog-tiles layout")
 	fs.StringVar(&o.vkey, "vkey", "", "the log's note verifier key (Ed25519, type 0x01)")
 	fs.Var(&witnesses, "witness-vkey", "a witness cosignature/v1 key (type 0x04); each given MUST have cosigned (repeatable)")
+	fs.StringVar(&o.checkpoint, "checkpoint", "", "signed checkpoint file to verify instead of the log's own (e.g. one cosigned by witnesses)")
 	fs.StringVar(&o.oldCheckpoint, "old-checkpoint", "", "signed checkpoint file of an earlier tree to prove consistency with")
 	fs.StringVar(&inclusion, "inclusion", "", "comma-separated entry indexes to prove inclusion of")
 	if err := fs.Parse(args); err != nil {
@@ -86,8 +92,11 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("usage: unexpected arguments %q", fs.Args())
 	}
-	if o.base == "" || o.vkey == "" {
-		return o, fmt.Errorf("usage: -log and -vkey are required")
+	if o.vkey == "" || (o.base == "" && o.checkpoint == "") {
+		return o, fmt.Errorf("usage: -vkey and -log or -checkpoint are required")
+	}
+	if o.base == "" && (o.oldCheckpoint != "" || inclusion != "") {
+		return o, fmt.Errorf("usage: -old-checkpoint and -inclusion need -log")
 	}
 	o.witnessVkeys = witnesses
 	for _, f := range strings.Split(inclusion, ",") {

@@ -237,3 +237,51 @@ func TestAcceptsEmptyLog(t *testing.T) {
 		t.Fatalf("unexpected summary %+v", s)
 	}
 }
+
+func TestVerifiesACosignedCheckpointFileAloneOrAgainstTheLog(t *testing.T) {
+	l := newTestLog(t, "a", 300)
+	l.writeTiles(t, 300)
+	l.write(t, "checkpoint", l.checkpoint(t, 300)) // the log's own, without cosignatures
+	w1, w2 := newWitness(t, "w1.example"), newWitness(t, "w2.example")
+	file := filepath.Join(t.TempDir(), "cosigned")
+	check(t, os.WriteFile(file, l.checkpoint(t, 300, w1, w2), 0o644))
+	witnesses := []string{w1.vkey, w2.vkey}
+
+	s, err := verify(options{checkpoint: file, vkey: l.vkey, witnessVkeys: witnesses})
+	check(t, err)
+	if s.Size != 300 || s.CosignaturesVerified != 2 || s.EntriesChecked != 0 {
+		t.Fatalf("signatures only: unexpected summary %+v", s)
+	}
+	s, err = verify(options{base: l.dir, checkpoint: file, vkey: l.vkey, witnessVkeys: witnesses, inclusion: []int64{299}})
+	check(t, err)
+	if s.Size != 300 || s.CosignaturesVerified != 2 || s.EntriesChecked != 300 || s.InclusionChecked != 1 {
+		t.Fatalf("against the log: unexpected summary %+v", s)
+	}
+	expectError(t, options{base: l.dir, vkey: l.vkey, witnessVkeys: witnesses}, "no cosignature by witness w1.example")
+}
+
+func TestRejectsACosignedCheckpointOfAnotherTreeThanTheLogs(t *testing.T) {
+	l := newTestLog(t, "a", 300)
+	l.writeTiles(t, 300)
+	fork := newTestLog(t, "b", 300)
+	fork.signer = l.signer
+	w := newWitness(t, "w1.example")
+	file := filepath.Join(t.TempDir(), "cosigned")
+	check(t, os.WriteFile(file, fork.checkpoint(t, 300, w), 0o644))
+	expectError(t, options{base: l.dir, checkpoint: file, vkey: l.vkey, witnessVkeys: []string{w.vkey}}, "checkpoint root is")
+}
+
+func TestRejectsACosignatureWithAFlippedBit(t *testing.T) {
+	l := newTestLog(t, "a", 3)
+	w := newWitness(t, "w1.example")
+	signed := l.checkpoint(t, 3, w)
+	at := len(signed) - 10 // inside the base64 of the witness's signature, before its padding
+	if signed[at] == 'A' {
+		signed[at] = 'B'
+	} else {
+		signed[at] = 'A'
+	}
+	file := filepath.Join(t.TempDir(), "cosigned")
+	check(t, os.WriteFile(file, signed, 0o644))
+	expectError(t, options{checkpoint: file, vkey: l.vkey, witnessVkeys: []string{w.vkey}}, "w1.example")
+}

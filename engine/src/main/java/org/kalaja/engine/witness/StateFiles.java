@@ -190,11 +190,11 @@ final class StateFiles implements AutoCloseable {
      * @return the file written, or empty if none was
      */
     Optional<Path> saveEvidence(String origin, String text) {
-        if (evidenceCount.incrementAndGet() > MAX_EVIDENCE) {
+        int n = evidenceCount.updateAndGet(c -> Math.min(c + 1, MAX_EVIDENCE + 1));
+        if (n > MAX_EVIDENCE) {
             return Optional.empty();
         }
-        Path file = evidence.resolve(originHash(origin).substring(0, 16) + "-" + System.currentTimeMillis() + "-"
-                + evidenceCount.get() + ".txt");
+        Path file = evidence.resolve(originHash(origin).substring(0, 16) + "-" + System.currentTimeMillis() + "-" + n + ".txt");
         try {
             replace(file, text.getBytes(StandardCharsets.UTF_8));
             return Optional.of(file);

@@ -16,7 +16,10 @@ import org.kalaja.ledger.TilePath;
  *   <li>{@code checkpoints/<size>}: the history, every checkpoint ever published, by tree size as
  *       20 zero-padded decimal digits so that listing order is numeric order;</li>
  *   <li>{@code blobs/<sha256>}: content too large for an entry, named by its SHA-256 in 64
- *       lower-case hex digits.</li>
+ *       lower-case hex digits;</li>
+ *   <li>{@code keys/log.vkey} and {@code keys/witnesses}: the log's verifier key and the witnesses'
+ *       keys with the quorum ({@link WitnessKeys}), written once when shipping to the vault begins, so
+ *       that recovery can check a vault when the operator has no keys at hand.</li>
  * </ul>
  *
  * Every other path (absolute, with {@code ..}, upper-case hex, unpadded sizes, non-canonical tile
@@ -32,9 +35,16 @@ public final class VaultPaths {
     public static final String BLOBS = "blobs/";
     /** The folder of hash tiles and entry bundles. */
     public static final String TILES = "tile/";
+    /** The folder of the keys a vault is checked with. */
+    public static final String KEYS = "keys/";
+    /** The log's C2SP verifier key, one line ending in a newline. */
+    public static final String LOG_VKEY = "keys/log.vkey";
+    /** The witnesses' verifier keys and the quorum in force, in the format of {@link WitnessKeys}. */
+    public static final String WITNESSES = "keys/witnesses";
 
     private static final int SIZE_DIGITS = 20;
     private static final String LAYOUT = "a vault path is checkpoint, checkpoints/<20 digits>, blobs/<64 lower-case hex>"
+            + ", " + LOG_VKEY + ", " + WITNESSES
             + " or a canonical tlog-tiles path (tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>])";
 
     private VaultPaths() {}
@@ -90,8 +100,8 @@ public final class VaultPaths {
     }
 
     /**
-     * Checks that {@code path} is a write-once path: a tile, an entry bundle, a history path or a blob
-     * path (everything but {@link #CHECKPOINT}).
+     * Checks that {@code path} is a write-once path: a tile, an entry bundle, a history path, a blob
+     * path or one of the two key files (everything but {@link #CHECKPOINT}).
      *
      * @return {@code path}
      * @throws IllegalArgumentException naming what is wrong
@@ -111,6 +121,10 @@ public final class VaultPaths {
             historySize(path);
         } else if (path.startsWith(BLOBS)) {
             blobHash(path);
+        } else if (path.startsWith(KEYS)) {
+            if (!path.equals(LOG_VKEY) && !path.equals(WITNESSES)) {
+                throw bad("path", path, "the only key files are " + LOG_VKEY + " and " + WITNESSES);
+            }
         } else if (path.startsWith(TILES)) {
             try {
                 TilePath.parse(path);

@@ -56,8 +56,7 @@ public final class LogVerifier {
 
     private final Store store;
     private final Consumer<String> progress;
-    private final Map<RecordId, RecordState> expectedStates = new HashMap<>();
-    private final Map<String, Long> expectedKeys = new HashMap<>();
+    private final LogReplay replay = new LogReplay();
     private final Map<Long, byte[]> openTiles = new HashMap<>();
     private final List<Hash> pendingLeaves = new ArrayList<>(CHUNK);
     private long treeSize;
@@ -124,8 +123,9 @@ public final class LogVerifier {
         }
         compareStates();
         compareIdempotencyKeys();
-        long system = expectedStates.keySet().stream().filter(id -> id.collection().startsWith(Names.SYSTEM_PREFIX)).count();
-        return new Report(checkpoint.origin(), size, checkpointSize, root, expectedStates.size(), system, expectedKeys.size());
+        long system = replay.states().keySet().stream().filter(id -> id.collection().startsWith(Names.SYSTEM_PREFIX)).count();
+        return new Report(checkpoint.origin(), size, checkpointSize, root, replay.states().size(), system,
+                replay.idempotencyKeys().size());
     }
 
     private VerifierKey identity(Optional<VerifierKey> expectedKey) throws VerificationException {
@@ -167,26 +167,10 @@ public final class LogVerifier {
             if (pendingLeaves.size() == CHUNK) flushLeaves();
         }
         if (e.bodyType() == BodyType.BLOB_REF) checkBlob(i, e);
-        RecordId id = new RecordId(e.collection(), e.key());
-        StateEffect effect = StateEffect.of(e.kind());
-        if (effect == StateEffect.NONE) {
-            if (e.recordVersion() != 0 || stored.previousIndex() != -1) {
-                throw new VerificationException("entry " + i + " (" + e.kind() + ") concerns no record but has version "
-                        + e.recordVersion() + " and previous index " + stored.previousIndex() + "; expected 0 and -1");
-            }
-        } else {
-            RecordState before = expectedStates.get(id);
-            long expectedVersion = before == null ? 1 : before.version() + 1;
-            long expectedPrevious = before == null ? -1 : before.index();
-            if (e.recordVersion() != expectedVersion) {
-                throw new VerificationException("entry " + i + " writes " + id + " version " + e.recordVersion() + "; expected version " + expectedVersion);
-            }
-            if (stored.previousIndex() != expectedPrevious) {
-                throw new VerificationException("entry " + i + " links to previous version at index " + stored.previousIndex()
-                        + "; replaying the log gives " + expectedPrevious);
-            }
-            expectedStates.put(id, new RecordState(id, expectedVersion, i, effect == StateEffect.TOMBSTONE));
-            if (!e.idempotencyKey().isEmpty()) expectedKeys.putIfAbsent(e.actor() + " " + e.idempotencyKey(), i);
+        LogReplay.Step step = replay.apply(i, e);
+        if (stored.previousIndex() != step.previousIndex()) {
+            throw new VerificationException("entry " + i + " (" + e.kind() + ") links to previous version at index "
+                    + stored.previousIndex() + "; replaying the log gives " + step.previousIndex());
         }
         if ((i + 1) % 1_000_000 == 0) progress.accept("verified " + (i + 1) + " entries");
     }
@@ -256,7 +240,7 @@ public final class LogVerifier {
     }
 
     private void compareStates() throws VerificationException {
-        Map<RecordId, RecordState> remaining = new HashMap<>(expectedStates);
+        Map<RecordId, RecordState> remaining = new HashMap<>(replay.states());
         VerificationException[] failure = {null};
         try {
             store.states(s -> {
@@ -281,7 +265,7 @@ public final class LogVerifier {
     }
 
     private void compareIdempotencyKeys() throws VerificationException {
-        Map<String, Long> remaining = new HashMap<>(expectedKeys);
+        Map<String, Long> remaining = new HashMap<>(replay.idempotencyKeys());
         VerificationException[] failure = {null};
         try {
             store.idempotencyKeys(k -> {

@@ -20,32 +20,32 @@ import org.kalaja.ledger.VerifierKey;
  * A {@link Witness} behind the JDK's HTTP server on loopback: real HTTP for the client, without the
  * server module. {@link #misbehave} replaces the witness's answers, to play a broken or hostile one.
  */
-final class TestWitnessServer implements AutoCloseable {
+public final class TestWitnessServer implements AutoCloseable {
     /** An answer as it goes on the wire. */
     record Reply(int status, String contentType, String body) {}
 
-    final Witness witness;
-    final AtomicInteger requests = new AtomicInteger();
+    public final Witness witness;
+    public final AtomicInteger requests = new AtomicInteger();
     private final HttpServer server;
     private volatile @Nullable UnaryOperator<Reply> misbehaviour;
     private boolean closed;
 
-    TestWitnessServer(Path dir, String name, VerifierKey... logKeys) throws IOException {
+    public TestWitnessServer(Path dir, String name, VerifierKey... logKeys) throws IOException {
         witness = Witness.open(dir, SigningKey.generate(name, SignatureType.COSIGNATURE_V1), List.of(logKeys));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/add-checkpoint", this::handle);
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
-    VerifierKey key() {
+    public VerifierKey key() {
         return witness.verifierKey();
     }
 
-    WitnessClient client(java.time.Duration timeout) {
+    public WitnessClient client(java.time.Duration timeout) {
         return new WitnessClient(url(), key(), timeout);
     }
 

@@ -1,0 +1,300 @@
+package org.kalaja.engine.shipping;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.shipping.ShippingStatus.Alarm;
+import org.kalaja.engine.shipping.ShippingStatus.VaultStatus;
+import org.kalaja.engine.vault.Vault;
+import org.kalaja.engine.vault.WitnessKeys;
+import org.kalaja.engine.witness.WitnessClient;
+import org.kalaja.engine.witness.WitnessPolicy;
+import org.kalaja.ledger.Checkpoint;
+import org.kalaja.ledger.Note;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ships the log to its vaults in the background: for each new signed checkpoint it gets the witnesses'
+ * quorum (when witnesses are configured), then every vault, independently, receives the bundles, tiles
+ * and blobs of the checkpoint's tree, then the cosigned checkpoint in its history, then as its
+ * published checkpoint.
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>A checkpoint that missed the witness quorum MUST NOT reach any vault; a fork or rollback refusal
+ *       by a witness is an alarm (logged at ERROR, listed in {@link #status()}, counted) even when the
+ *       quorum was reached.</li>
+ *   <li>A vault never publishes a checkpoint whose data it lacks; its published checkpoint is the
+ *       shipper's only progress record, so a restart resumes where the vault is, and a vault that was
+ *       down catches up when it returns, independently of the others.</li>
+ *   <li>{@link #published(long)} completes only once EVERY vault published a checkpoint covering the
+ *       index; a vault that stopped on an alarm never does.</li>
+ * </ul>
+ *
+ * <p>Threads: one coordinator (checkpoints, witnesses, integration on demand) and one per vault.
+ */
+public final class Shipper implements AutoCloseable {
+    /** How many alarms {@link #status()} lists; the totals count every one. */
+    public static final int KEPT_ALARMS = 50;
+    private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
+    /** Size observations kept for lag in seconds; beyond that the oldest stay, so lag is never understated. */
+    private static final int MAX_OBSERVATIONS = 4096;
+
+    private final LogSource log;
+    private final ShipperConfig config;
+    private final @Nullable WitnessPolicy witnesses;
+    private final WitnessRounds rounds;
+    private final List<VaultShipper> vaults;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Object lock = new Object();
+    // Guarded by lock:
+    private @Nullable Note target;
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
+    private final ArrayDeque<long[]> observations = new ArrayDeque<>();
+    private final ArrayDeque<Alarm> alarms = new ArrayDeque<>();
+    private boolean closed;
+    private boolean wake;
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicLong vaultAlarms = new AtomicLong();
+
+    private record Waiter(long index, CompletableFuture<Void> done) implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter o) {
+            return Long.compare(index, o.index);
+        }
+    }
+
+    private Shipper(LogSource log, List<Vault> vaults, @Nullable WitnessPolicy witnesses, ShipperConfig config) {
+        this.log = log;
+        this.config = config;
+        this.witnesses = witnesses;
+        this.rounds = new WitnessRounds(witnesses, log, config, this);
+        WitnessKeys keys = witnesses == null ? null
+                : new WitnessKeys(witnesses.quorum(), witnesses.witnesses().stream().map(WitnessClient::key).toList());
+        this.vaults = vaults.stream().map(v -> new VaultShipper(v, this, log, keys, config.parallelism())).toList();
+    }
+
+    /**
+     * Starts shipping {@code log} to {@code vaults}, through {@code witnesses} if not null. The shipper
+     * closes the policy, not the vaults.
+     *
+     * @throws IllegalArgumentException if no vault is given
+     */
+    public static Shipper start(LogSource log, List<Vault> vaults, @Nullable WitnessPolicy witnesses, ShipperConfig config) {
+        if (vaults.isEmpty()) throw new IllegalArgumentException("the shipper needs at least one vault");
+        Shipper s = new Shipper(log, vaults, witnesses, config);
+        s.threads.add(Thread.ofPlatform().name("kalaja-shipper").daemon(true).start(s::coordinate));
+        for (VaultShipper v : s.vaults) {
+            s.threads.add(Thread.ofPlatform().name("kalaja-ship-" + v.vault().describe()).daemon(true).start(v));
+        }
+        return s;
+    }
+
+    /**
+     * Completes once every vault published a checkpoint whose tree holds entry {@code index}. Asking
+     * for an index makes the shipper integrate and ship now rather than at the next interval.
+     * Completes exceptionally with {@link IllegalStateException} if the shipper closes first.
+     */
+    public CompletableFuture<Void> published(long index) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed) {
+                done.completeExceptionally(new IllegalStateException("the node is stopping; the write is in the store"));
+            } else if (minShipped() > index) {
+                done.complete(null);
+            } else {
+                waiters.add(new Waiter(index, done));
+                wake = true;
+                lock.notifyAll();
+            }
+        }
+        return done;
+    }
+
+    /** A snapshot for status pages and metrics. */
+    public ShippingStatus status() {
+        long size = log.size();
+        List<VaultStatus> vs = new ArrayList<>();
+        List<Alarm> kept;
+        long published;
+        synchronized (lock) {
+            for (VaultShipper v : vaults) {
+                long shipped = v.shipped();
+                double lag = lagSeconds(shipped);
+                vs.add(new VaultStatus(v.vault().describe(), v.state(), shipped, Math.max(0, size - Math.max(0, shipped)),
+                        lag, v.noteLag(lag), v.lastError()));
+            }
+            kept = List.copyOf(alarms);
+            published = target == null ? 0 : Checkpoint.of(target).size();
+        }
+        return new ShippingStatus(size, published, vs, rounds.status(), kept, rounds.alarmsTotal(), vaultAlarms.get());
+    }
+
+    /** Stops shipping (what is not shipped stays in the store for the next start) and fails pending waits. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            closing.countDown();
+            lock.notifyAll();
+            for (Waiter w : waiters) {
+                w.done().completeExceptionally(new IllegalStateException("the node is stopping; the write is in the store"));
+            }
+            waiters.clear();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        vaults.forEach(VaultShipper::close);
+        if (witnesses != null) witnesses.close();
+    }
+
+    private void coordinate() {
+        long offered = -1;
+        while (!closed()) {
+            long before = offered;
+            try {
+                observe(log.size());
+                if (waitingBeyond(checkpointSize())) log.integrate();
+                Note latest = log.checkpoint().map(Note::parse).orElse(null);
+                if (latest != null && Checkpoint.of(latest).size() > offered) {
+                    Note allowed = rounds.cosign(latest);
+                    if (allowed != null) {
+                        offered = Checkpoint.of(latest).size();
+                        setTarget(allowed);
+                    }
+                }
+                noteLags();
+            } catch (RuntimeException e) {
+                LOG.warn("the shipper could not read the log, will retry: {}", e.toString());
+            }
+            synchronized (lock) {
+                // Go round again at once only for a writer who waits and when the last round moved on.
+                boolean again = wake || (offered > before && waitingBeyondLocked(offered));
+                wake = false;
+                if (!closed && !again) {
+                    try {
+                        lock.wait(config.pollInterval().toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                wake = false;
+            }
+        }
+    }
+
+    private long checkpointSize() {
+        return log.checkpoint().map(n -> Checkpoint.of(Note.parse(n)).size()).orElse(0L);
+    }
+
+    private boolean waitingBeyond(long size) {
+        synchronized (lock) {
+            return waitingBeyondLocked(size);
+        }
+    }
+
+    /** True if someone waits for an entry that a tree of {@code size} leaves does not hold. */
+    private boolean waitingBeyondLocked(long size) {
+        long highest = -1;
+        for (Waiter w : waiters) highest = Math.max(highest, w.index());
+        return highest >= size;
+    }
+
+    private void setTarget(Note note) {
+        synchronized (lock) {
+            target = note;
+            lock.notifyAll();
+        }
+    }
+
+    /** Blocks until there is a checkpoint larger than {@code shipped} to ship; null once closed. */
+    @Nullable Note awaitTarget(long shipped) throws InterruptedException {
+        synchronized (lock) {
+            while (!closed && (target == null || Checkpoint.of(target).size() <= shipped)) lock.wait();
+            return closed ? null : target;
+        }
+    }
+
+    /** A vault published: completes the waits every vault now covers. */
+    void published() {
+        synchronized (lock) {
+            long min = minShipped();
+            while (!waiters.isEmpty() && waiters.peek().index() < min) waiters.poll().done().complete(null);
+            while (!observations.isEmpty() && observations.peekFirst()[0] <= min) observations.pollFirst();
+        }
+    }
+
+    private long minShipped() {
+        long min = Long.MAX_VALUE;
+        for (VaultShipper v : vaults) min = Math.min(min, v.shipped());
+        return min;
+    }
+
+    private void observe(long size) {
+        synchronized (lock) {
+            long[] last = observations.peekLast();
+            if ((last == null || size > last[0]) && size > minShipped() && observations.size() < MAX_OBSERVATIONS) {
+                observations.addLast(new long[] {size, System.nanoTime()});
+            }
+        }
+    }
+
+    /** Seconds since the first entry a vault at {@code shipped} lacks was seen committed. */
+    private double lagSeconds(long shipped) {
+        for (long[] o : observations) {
+            if (o[0] > shipped) return (System.nanoTime() - o[1]) / 1e9;
+        }
+        return 0;
+    }
+
+    private void noteLags() {
+        synchronized (lock) {
+            for (VaultShipper v : vaults) v.noteLag(lagSeconds(v.shipped()));
+        }
+    }
+
+    void vaultAlarm(String source, String message) {
+        vaultAlarms.incrementAndGet();
+        alarm(source, message);
+    }
+
+    void alarm(String source, String message) {
+        LOG.error("ALARM {}: {}", source, message);
+        synchronized (lock) {
+            if (alarms.size() == KEPT_ALARMS) alarms.pollFirst();
+            alarms.addLast(new Alarm(Instant.now(), source, message));
+        }
+    }
+
+    ShipperConfig config() {
+        return config;
+    }
+
+    boolean closed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    /** Sleeps for {@code d}, or until close. */
+    void sleep(Duration d) {
+        try {
+            closing.await(Math.max(1, d.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

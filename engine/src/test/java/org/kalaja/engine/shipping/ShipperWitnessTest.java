@@ -1,0 +1,98 @@
+package org.kalaja.engine.shipping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kalaja.engine.vault.DirectoryVault;
+import org.kalaja.engine.vault.VaultPaths;
+import org.kalaja.engine.vault.WitnessKeys;
+import org.kalaja.engine.witness.TestWitnessServer;
+import org.kalaja.engine.witness.WitnessClient;
+import org.kalaja.engine.witness.WitnessPolicy;
+import org.kalaja.engine.witness.WitnessResult;
+import org.kalaja.ledger.Note;
+
+class ShipperWitnessTest {
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path tmp;
+    final MemoryLog log = new MemoryLog("witnessed.example/log");
+
+    TestWitnessServer witness(String name) throws Exception {
+        return new TestWitnessServer(tmp.resolve(name), "w.example/" + name, log.key.verifierKey());
+    }
+
+    @Test
+    void aCheckpointPublishedToTheVaultCarriesTheQuorumsCosignatures() throws Exception {
+        log.grow(300);
+        try (TestWitnessServer a = witness("a"); TestWitnessServer b = witness("b");
+                DirectoryVault vault = DirectoryVault.open(Files.createDirectories(tmp.resolve("v")));
+                Shipper shipper = Shipper.start(log, List.of(vault),
+                        new WitnessPolicy(List.of(a.client(TIMEOUT), b.client(TIMEOUT)), 2), ShipperTest.FAST)) {
+            shipper.published(299).get(10, TimeUnit.SECONDS);
+
+            Note published = Note.parse(vault.checkpoint().orElseThrow());
+            assertThat(published.verify(List.of(log.key.verifierKey(), a.key(), b.key()))).hasSize(3);
+            assertThat(WitnessKeys.parse(vault.get(VaultPaths.WITNESSES).orElseThrow()))
+                    .isEqualTo(new WitnessKeys(2, List.of(a.key(), b.key())));
+            assertThat(shipper.status().witnesses()).allSatisfy(w -> {
+                assertThat(w.lastResult()).isEqualTo("cosigned");
+                assertThat(w.cosignedSize()).isEqualTo(300);
+            });
+        }
+    }
+
+    @Test
+    void aMissedQuorumPublishesNothing() throws Exception {
+        log.grow(20);
+        TestWitnessServer up = witness("up");
+        TestWitnessServer down = witness("down");
+        down.close();
+        try (up; DirectoryVault vault = DirectoryVault.open(Files.createDirectories(tmp.resolve("v")));
+                Shipper shipper = Shipper.start(log, List.of(vault),
+                        new WitnessPolicy(List.of(up.client(TIMEOUT), down.client(TIMEOUT)), 2), ShipperTest.FAST)) {
+            Eventually.until(Duration.ofSeconds(10), () -> up.requests.get() >= 2);
+
+            assertThat(vault.checkpoint()).isEmpty();
+            assertThat(vault.list(VaultPaths.HISTORY)).isEmpty();
+            assertThat(shipper.status().publishedSize()).isZero();
+            assertThat(shipper.status().witnesses().get(1).lastResult()).isEqualTo("unreachable");
+            assertThat(shipper.status().vaults().getFirst().lagEntries()).isEqualTo(20);
+            assertThat(shipper.published(0)).isNotDone();
+        }
+    }
+
+    @Test
+    void aWitnessRefusingAForkIsAnAlarmOnTheStatus() throws Exception {
+        MemoryLog fork = new MemoryLog(log.key, "forked");
+        fork.grow(10);
+        log.grow(20);
+        try (TestWitnessServer w = witness("w");
+                DirectoryVault vault = DirectoryVault.open(Files.createDirectories(tmp.resolve("v")))) {
+            // Someone with the log's key showed the witness another history first.
+            try (WitnessClient c = w.client(TIMEOUT)) {
+                assertThat(c.submit(Note.parse(fork.checkpoint().orElseThrow()), fork))
+                        .isInstanceOf(WitnessResult.Cosigned.class);
+            }
+            try (Shipper shipper = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
+                    ShipperTest.FAST)) {
+                Eventually.until(Duration.ofSeconds(10), () -> shipper.status().witnessAlarmsTotal() >= 1);
+
+                ShippingStatus st = shipper.status();
+                assertThat(st.alarms()).first().satisfies(a -> {
+                    assertThat(a.source()).contains(w.url().toString());
+                    assertThat(a.message()).startsWith("FORK");
+                });
+                assertThat(st.witnesses().getFirst().lastResult()).isEqualTo("alarm");
+                assertThat(vault.checkpoint()).isEmpty();
+            }
+        }
+    }
+}

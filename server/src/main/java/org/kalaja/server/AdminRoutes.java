@@ -24,6 +24,7 @@ final class AdminRoutes {
         app.post("/api/v1/tokens", this::createToken);
         app.delete("/api/v1/tokens/{id}", this::revokeToken);
         app.get("/api/v1/status", this::status);
+        app.get("/metrics", ctx -> ctx.contentType(ShippingView.METRICS_TYPE).result(ShippingView.metrics(node)));
     }
 
     private void createToken(Context ctx) {
@@ -58,13 +59,15 @@ final class AdminRoutes {
     }
 
     private void status(Context ctx) {
-        HttpApi.writeJson(ctx, HttpApi.JSON.createObjectNode()
+        com.fasterxml.jackson.databind.node.ObjectNode status = HttpApi.JSON.createObjectNode()
                 .put("version", Version.current())
                 .put("origin", node.log().identity().origin())
                 .put("log_size", node.engine().size())
                 .put("checkpoint_size", node.log().checkpointSize())
                 .put("backlog", node.engine().backlog())
-                .put("store", node.store().describe()));
+                .put("store", node.store().describe());
+        ShippingView.addTo(status, node);
+        HttpApi.writeJson(ctx, status);
     }
 
     private static org.kalaja.engine.Caller caller(Principal p, Context ctx) {

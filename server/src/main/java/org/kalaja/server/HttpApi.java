@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants every route keeps: errors are JSON {@code {"error","detail"}}; a request that fails
  * validation, authentication or authorization writes nothing; every write carries the caller's token
- * id, client address and User-Agent into its entry. The log ({@code /log/…}) and {@code /api/v1/status}
- * need no token: the log is public evidence.
+ * id, client address and User-Agent into its entry. The log ({@code /log/…}), {@code /api/v1/status}
+ * and {@code /metrics} need no token: the log is public evidence, and the others say only how far it is
+ * shipped.
  */
 final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);

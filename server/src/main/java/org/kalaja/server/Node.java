@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -14,17 +16,43 @@ import org.kalaja.engine.LogIdentity;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.Tokens;
 import org.kalaja.engine.TransparencyLog;
+import org.kalaja.engine.shipping.LogSource;
+import org.kalaja.engine.shipping.Shipper;
+import org.kalaja.engine.shipping.ShipperConfig;
 import org.kalaja.engine.spi.Store;
+import org.kalaja.engine.vault.Vault;
+import org.kalaja.engine.witness.WitnessPolicy;
 
 /**
  * One running Kalaja node: a store, the records engine on it, the transparency log and the tokens.
  *
  * <p>Opening creates what a fresh data directory lacks: the directory (mode 0700), the log key
- * ({@value #KEY_FILE}, mode 0600), the log's identity entry and the first admin token. Closing
- * stops taking writes, commits what is queued, signs a last checkpoint and closes the store, in
- * that order, so a clean stop loses nothing and leaves a current checkpoint.
+ * ({@value #KEY_FILE}, mode 0600), the log's identity entry and the first admin token. With vaults,
+ * a {@link Shipper} copies the log to them. Closing stops taking writes, commits what is queued, signs
+ * a last checkpoint, stops the shipper (what it did not ship waits in the store for the next start),
+ * closes the vaults and the store, in that order, so a clean stop loses nothing and leaves a current
+ * checkpoint.
  */
 final class Node implements AutoCloseable {
+    /** When a write is acknowledged. */
+    enum Durability {
+        /** Once durable in the store; the shipper follows. */
+        STORE,
+        /** Only once a checkpoint covering it was published to every vault (recovery point zero). */
+        VAULT
+    }
+
+    /**
+     * Where and how the log is shipped: the vaults (the node closes them), the witnesses (may be null),
+     * the durability mode and how long a write waits for the vaults in {@link Durability#VAULT}.
+     */
+    record Shipping(List<Vault> vaults, @Nullable WitnessPolicy witnesses, Durability durability, Duration timeout,
+            ShipperConfig config) {
+        static Shipping none() {
+            return new Shipping(List.of(), null, Durability.STORE, Duration.ofSeconds(30), ShipperConfig.defaults());
+        }
+    }
+
     /** The log's signing key, inside the data directory. */
     static final String KEY_FILE = "log.key";
 
@@ -34,9 +62,13 @@ final class Node implements AutoCloseable {
     private final TransparencyLog log;
     private final Tokens tokens;
     private final Optional<Tokens.Bootstrap> bootstrap;
+    private final Shipping shipping;
+    private final @Nullable Shipper shipper;
 
     private Node(Path dataDir, Store store, RecordsEngine engine, TransparencyLog log, Tokens tokens,
-            Optional<Tokens.Bootstrap> bootstrap) {
+            Optional<Tokens.Bootstrap> bootstrap, Shipping shipping, @Nullable Shipper shipper) {
+        this.shipping = shipping;
+        this.shipper = shipper;
         this.dataDir = dataDir;
         this.store = store;
         this.engine = engine;
@@ -51,6 +83,25 @@ final class Node implements AutoCloseable {
      * @param bootstrapToken the operator's choice of first admin token ({@code KALAJA_BOOTSTRAP_TOKEN}), or null
      */
     static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken) {
+        return open(dataDir, location, config, bootstrapToken, Shipping.none());
+    }
+
+    /**
+     * Opens the node and, when {@code shipping} names vaults, starts shipping to them. The node owns the
+     * vaults and the witness policy from here on, also when opening fails.
+     */
+    static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
+            Shipping shipping) {
+        try {
+            return openStore(dataDir, location, config, bootstrapToken, shipping);
+        } catch (RuntimeException e) {
+            closeShippingTargets(shipping);
+            throw e;
+        }
+    }
+
+    private static Node openStore(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
+            Shipping shipping) {
         // A refused start must leave nothing behind, so the operator can fix the variable and retry.
         if (bootstrapToken != null) Tokens.checkBootstrapToken(bootstrapToken);
         LogIdentity identity;
@@ -68,7 +119,9 @@ final class Node implements AutoCloseable {
             log = TransparencyLog.open(engine, identity);
             Tokens tokens = new Tokens(engine);
             Optional<Tokens.Bootstrap> boot = tokens.bootstrap(dataDir, bootstrapToken);
-            return new Node(dataDir, store, engine, log, tokens, boot);
+            Shipper shipper = shipping.vaults().isEmpty() ? null
+                    : Shipper.start(LogSource.of(log, store), shipping.vaults(), shipping.witnesses(), shipping.config());
+            return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper);
         } catch (RuntimeException e) {
             if (log != null) log.close();
             if (engine != null) engine.close();
@@ -120,6 +173,20 @@ final class Node implements AutoCloseable {
         return bootstrap;
     }
 
+    /** The shipper, when the node ships to vaults. */
+    Optional<Shipper> shipper() {
+        return Optional.ofNullable(shipper);
+    }
+
+    Shipping shipping() {
+        return shipping;
+    }
+
+    private static void closeShippingTargets(Shipping shipping) {
+        shipping.vaults().forEach(Vault::close);
+        if (shipping.witnesses() != null) shipping.witnesses().close();
+    }
+
     @Override
     public void close() {
         try {
@@ -128,7 +195,12 @@ final class Node implements AutoCloseable {
             try {
                 log.close();
             } finally {
-                store.close();
+                try {
+                    if (shipper != null) shipper.close();
+                    closeShippingTargets(shipping);
+                } finally {
+                    store.close();
+                }
             }
         }
     }

@@ -60,6 +60,7 @@ final class RecordRoutes {
             if (e.problem() == EngineException.Problem.INVALID) throw new ApiError(400, "malformed_json", e.getMessage());
             throw e;
         }
+        VaultDurability.await(node, r);
         ctx.status(r.created() ? 201 : 200);
         writeResult(ctx, r);
     }
@@ -71,6 +72,7 @@ final class RecordRoutes {
         long expected = expectedVersion(ctx);
         String idempotencyKey = idempotencyKey(ctx);
         WriteResult r = await(engine.delete(caller(p, ctx), collection, key, expected, idempotencyKey));
+        VaultDurability.await(node, r);
         writeResult(ctx, r);
     }
 

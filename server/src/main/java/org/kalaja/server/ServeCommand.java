@@ -30,9 +30,24 @@ final class ServeCommand implements Callable<Integer> {
             + "directory, or env KALAJA_STORE)", defaultValue = "${env:KALAJA_STORE}")
     String store;
 
+    @CommandLine.Mixin
+    ShippingOptions shippingOptions = new ShippingOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        Node node = Node.open(data, StoreLocation.of(data, store), engineConfig(), System.getenv("KALAJA_BOOTSTRAP_TOKEN"));
+        EngineConfig config = engineConfig();
+        StoreLocation location = StoreLocation.of(data, store);
+        ShippingOptions.Resolved shipping = shippingOptions.resolve(spec.commandLine(), data);
+        Node node = Node.open(data, location, config, System.getenv("KALAJA_BOOTSTRAP_TOKEN"), shipping.shipping());
+        try {
+            shipping.pins().save();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
         HttpApi api;
         try {
             api = HttpApi.start(node, bind, port);
@@ -55,6 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         node.bootstrap().ifPresent(ServeCommand::announce);
         String host = bind.contains(":") ? "[" + bind + "]" : bind;
         System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/");
+        describeShipping(node);
         System.out.flush();
         stopped.await();
         return 0;
@@ -66,6 +82,20 @@ final class ServeCommand implements Callable<Integer> {
                     "--checkpoint-interval-ms must be between 10 and 3600000, got " + checkpointIntervalMs);
         }
         return EngineConfig.defaults().withCheckpointInterval(java.time.Duration.ofMillis(checkpointIntervalMs));
+    }
+
+    private static void describeShipping(Node node) {
+        Node.Shipping s = node.shipping();
+        for (var v : s.vaults()) System.out.println("Shipping the log to vault " + v.describe());
+        if (s.witnesses() != null) {
+            System.out.println("Publishing checkpoints cosigned by " + s.witnesses().quorum() + " of "
+                    + s.witnesses().witnesses().size() + " witnesses");
+        }
+        if (!s.vaults().isEmpty()) {
+            System.out.println("Durability: " + (s.durability() == Node.Durability.VAULT
+                    ? "vault (a write is answered once every vault holds it)"
+                    : "store (a write is answered once durable in the store; vaults follow, see /api/v1/status)"));
+        }
     }
 
     private static void announce(Tokens.Bootstrap boot) {

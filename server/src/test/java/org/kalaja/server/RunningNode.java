@@ -34,8 +34,13 @@ final class RunningNode implements AutoCloseable {
     }
 
     static RunningNode start(Path dir) {
+        return start(dir, Node.Shipping.none());
+    }
+
+    /** A node that ships as {@code shipping} says. */
+    static RunningNode start(Path dir, Node.Shipping shipping) {
         EngineConfig config = new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
-        Node node = Node.open(dir, StoreLocation.of(dir, null), config, null);
+        Node node = Node.open(dir, StoreLocation.of(dir, null), config, null, shipping);
         String token = node.bootstrap().orElseThrow().generated();
         return new RunningNode(node, HttpApi.start(node, "127.0.0.1", 0), token);
     }

@@ -82,8 +82,8 @@ public final class Shipper implements AutoCloseable {
     }
 
     /**
-     * Starts shipping {@code log} to {@code vaults}, through {@code witnesses} if not null. The shipper
-     * closes the policy, not the vaults.
+     * Starts shipping {@code log} to {@code vaults}, through {@code witnesses} if not null. The caller
+     * keeps ownership of the vaults and the policy, and closes them after the shipper.
      *
      * @throws IllegalArgumentException if no vault is given
      */
@@ -158,7 +158,6 @@ public final class Shipper implements AutoCloseable {
             }
         }
         vaults.forEach(VaultShipper::close);
-        if (witnesses != null) witnesses.close();
     }
 
     private void coordinate() {

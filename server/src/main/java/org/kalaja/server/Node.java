@@ -106,6 +106,7 @@ final class Node implements AutoCloseable {
         if (bootstrapToken != null) Tokens.checkBootstrapToken(bootstrapToken);
         LogIdentity identity;
         try {
+            refuseLogWithoutKey(dataDir.resolve(KEY_FILE), location);
             privateDirectory(dataDir);
             identity = LogIdentity.loadOrCreate(dataDir.resolve(KEY_FILE), "");
         } catch (IOException e) {
@@ -127,6 +128,24 @@ final class Node implements AutoCloseable {
             if (engine != null) engine.close();
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * A store that already holds a log (a recovered one, or one whose key file was lost) MUST NOT get a
+     * new key created beside it: the node would refuse the log anyway, after writing a key that
+     * misleads the next operator.
+     */
+    private static void refuseLogWithoutKey(Path keyFile, StoreLocation location) {
+        if (Files.exists(keyFile) || (location instanceof StoreLocation.Sqlite sqlite && !Files.exists(sqlite.file()))) return;
+        long size;
+        try (Store existing = location.openForReading()) {
+            size = existing.size();
+        }
+        if (size > 0) {
+            throw new IllegalStateException(location.describe() + " holds a log of " + size + " entries but " + keyFile
+                    + " does not exist. The log's signing key is not kept in vaults: copy the log's key file there (mode 0600;"
+                    + " `kalaja recover --key FILE` does it), then start again. Kalaja will not create a new key for an existing log");
         }
     }
 

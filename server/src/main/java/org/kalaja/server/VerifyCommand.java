@@ -3,11 +3,16 @@ package org.kalaja.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.LogVerifier;
 import org.kalaja.engine.VerificationException;
+import org.kalaja.engine.recovery.VaultAudit;
+import org.kalaja.engine.vault.Vault;
 import org.kalaja.engine.spi.Store;
 import org.kalaja.ledger.SigningKey;
 import org.kalaja.ledger.VerifierKey;
@@ -16,10 +21,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kalaja verify}: re-derives the tree, tiles, checkpoint and state from every entry of a
- * stopped node's store. Exit 0 when all holds, 1 naming the first discrepancy, 2 when there is
+ * stopped node's store; with {@code --vault}, audits a vault instead (its newest cosigned checkpoint,
+ * every tile, bundle and blob; {@link VaultAudit}) without rebuilding anything. Exit 0 when all
+ * holds, 1 naming the first discrepancy (or a rolled-back published checkpoint), 2 when there is
  * nothing to verify.
  */
-@Command(name = "verify", description = "Recomputes the log's tree, tiles, checkpoint and state from every entry.")
+@Command(name = "verify", description = "Recomputes the log's tree, tiles, checkpoint and state from every entry, "
+        + "of a node's store (--data) or of a vault (--vault).")
 final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--data", description = "data directory (default: ${DEFAULT-VALUE})", defaultValue = "kalaja-data")
     Path data;
@@ -30,8 +38,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--vkey", description = "the log's verifier key as known from elsewhere (default: the key file in --data)")
     @Nullable String vkey;
 
+    @Option(names = "--vault", paramLabel = "VAULT", description = "audit this vault (dir:/path or s3://…) instead of --data")
+    @Nullable String vault;
+
+    @Option(names = "--witness-vkey", paramLabel = "VKEY", description = "with --vault: a witness's cosigner key (repeatable; default: the vault's keys/witnesses)")
+    List<String> witnessVkeys = new ArrayList<>();
+
+    @Option(names = "--quorum", paramLabel = "K", description = "with --vault: cosignatures needed among --witness-vkey (default: all)")
+    @Nullable Integer quorum;
+
     @Override
     public Integer call() throws IOException {
+        if (vault != null) return auditVault();
         StoreLocation location = StoreLocation.of(data, store);
         if (location instanceof StoreLocation.Sqlite sqlite && !Files.exists(sqlite.file())) {
             System.err.println("kalaja: no Kalaja data at " + sqlite.file() + "; pass the node's --data directory");
@@ -48,6 +66,33 @@ final class VerifyCommand implements Callable<Integer> {
                     + " and " + r.idempotencyKeys() + " idempotency keys equal a replay of the log"
                     + (expected.isEmpty() ? " (no key given: authorship not checked)" : ""));
             return 0;
+        } catch (VerificationException e) {
+            System.out.println("FAILED: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int auditVault() {
+        VaultKeys keys;
+        VaultLocation location;
+        try {
+            location = VaultLocation.parse(vault);
+            keys = VaultKeys.of(vkey, witnessVkeys, quorum);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kalaja: " + e.getMessage());
+            return 2;
+        }
+        try (Vault v = location.open()) {
+            VaultAudit.Report r = VaultAudit.audit(v, keys.resolve(v), System.err::println);
+            r.findings().forEach(f -> System.out.println("WARNING: " + f));
+            System.out.printf(Locale.ROOT, "%s: %,d entries (%,.1f MB) and %,d blobs of %s in %s verified in %.1f s against checkpoint %d"
+                    + " root %s%s%s%n", r.findings().isEmpty() ? "OK" : "FAILED", r.entries(), r.bytes() / 1e6, r.blobs(),
+                    r.checkpoint().origin(), r.vault(), r.took().toNanos() / 1e9, r.checkpoint().size(), r.checkpoint().rootHash().base64(),
+                    r.cosigners().isEmpty() ? " (no witness cosignatures required)" : ", cosigned by " + String.join(", ", r.cosigners())
+                            + " (quorum " + r.quorum() + ")",
+                    r.keysFromVault().isEmpty() ? "" : "; keys read from the vault itself (" + r.keysFromVault()
+                            + "): pass --vkey and --witness-vkey to check authorship too");
+            return r.findings().isEmpty() ? 0 : 1;
         } catch (VerificationException e) {
             System.out.println("FAILED: " + e.getMessage());
             return 1;

@@ -38,7 +38,7 @@ import org.kalaja.ledger.VerifierKey;
  * Entries reach a {@link Sink} only once authenticated against the checkpoint, in index order.
  */
 public final class VaultAudit {
-    /** Bundles per unit of parallel work: 16 bundles of 1 KiB entries is about 4 MiB. */
+    /** Most bundles per unit of parallel work: 16 bundles of 1 KiB entries is about 4 MiB. */
     private static final int CHUNK_BUNDLES = 16;
 
     /**
@@ -108,6 +108,8 @@ public final class VaultAudit {
         BundleWork work = new BundleWork(vault, tree, size, BundleWork.olderPartials(tilePaths, ofTarget), keepBlobs);
         long bundles = (size + TilePath.FULL_WIDTH - 1) / TilePath.FULL_WIDTH;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        // Small logs in small units, so every core has work and a failed recovery keeps what was authenticated.
+        long perChunk = Math.clamp(bundles / (8L * threads), 1, CHUNK_BUNDLES);
         Progress meter = new Progress(size, progress);
         long blobs = 0;
         try (ExecutorService pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon(true)
@@ -118,7 +120,7 @@ public final class VaultAudit {
                 while (next < bundles || !inFlight.isEmpty()) {
                     while (next < bundles && inFlight.size() < 2 * threads + 1) {
                         long from = next;
-                        long to = Math.min(bundles, next + CHUNK_BUNDLES);
+                        long to = Math.min(bundles, next + perChunk);
                         inFlight.add(pool.submit(() -> work.run(from, to)));
                         next = to;
                     }

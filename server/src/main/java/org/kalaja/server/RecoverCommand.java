@@ -1,0 +1,150 @@
+package org.kalaja.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.VerificationException;
+import org.kalaja.engine.recovery.Recovery;
+import org.kalaja.engine.spi.Store;
+import org.kalaja.engine.vault.Vault;
+import org.kalaja.ledger.SigningKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kalaja recover}: rebuilds a node's store from vaults, every entry verified against the
+ * newest cosigned checkpoint. Exit 0 restored; 1 no vault verified (the message names the first bad
+ * object of each); 2 bad usage.
+ */
+@Command(name = "recover", description = "Rebuilds a node from vaults, verifying every entry against the newest cosigned checkpoint.")
+final class RecoverCommand implements Callable<Integer> {
+    @Option(names = "--from", required = true, paramLabel = "VAULT",
+            description = "a vault to recover from (dir:/path or s3://bucket/prefix?endpoint=…); repeat it: the next one is used if one fails")
+    List<String> from = new ArrayList<>();
+
+    @Option(names = "--into", required = true, paramLabel = "DIR|postgresql://…",
+            description = "a new data directory (SQLite), or a PostgreSQL URL (the key file then goes to --data)")
+    String into;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "with a PostgreSQL --into: the node's data directory, for --key")
+    @Nullable Path data;
+
+    @Option(names = "--at", paramLabel = "INDEX|TIME", description = "recover only entries 0..INDEX, or up to TIME (ISO-8601, e.g. 2026-07-15T03:00:00Z)")
+    @Nullable String at;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "the log's signing key file, copied into the new node (it is not in vaults)")
+    @Nullable Path key;
+
+    @Option(names = "--vkey", paramLabel = "VKEY", description = "the log's verifier key as known from elsewhere (default: --key's, else the vault's keys/log.vkey)")
+    @Nullable String vkey;
+
+    @Option(names = "--witness-vkey", paramLabel = "VKEY", description = "a witness's cosigner key (repeatable; default: the vault's keys/witnesses)")
+    List<String> witnessVkeys = new ArrayList<>();
+
+    @Option(names = "--quorum", paramLabel = "K", description = "cosignatures needed among --witness-vkey (default: all)")
+    @Nullable Integer quorum;
+
+    @Override
+    public Integer call() throws IOException {
+        List<VaultLocation> locations;
+        Recovery.Options options;
+        VaultKeys keys;
+        SigningKey signingKey;
+        try {
+            locations = from.stream().map(VaultLocation::parse).toList();
+            options = options(at);
+            signingKey = key == null ? null : SigningKey.parse(Files.readString(key, StandardCharsets.UTF_8).strip());
+            keys = VaultKeys.of(vkey != null ? vkey : signingKey == null ? null : signingKey.verifierKey().format(), witnessVkeys, quorum);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kalaja: " + e.getMessage());
+            return 2;
+        }
+        boolean postgres = into.startsWith("postgresql://") || into.startsWith("postgres://");
+        Path dataDir = postgres ? (data == null ? Path.of("kalaja-data") : data) : Path.of(into);
+        StoreLocation target = StoreLocation.of(dataDir, postgres ? into : null);
+        if (!postgres) privateDirectory(dataDir);
+        Path keyFile = dataDir.resolve(Node.KEY_FILE);
+        List<Vault> vaults = new ArrayList<>();
+        try (Store store = target.open()) {
+            for (VaultLocation l : locations) vaults.add(l.open());
+            Recovery.Summary s = Recovery.recover(vaults, keys::resolve, store, options, System.err::println);
+            if (signingKey != null) installKey(signingKey, s, keyFile);
+            print(s, keyFile, signingKey != null);
+            return 0;
+        } catch (VerificationException e) {
+            System.out.println("FAILED: " + e.getMessage());
+            System.out.println("Nothing unverified was written. docs/OPERATIONS.md \"Recovering a node\" says what to do.");
+            return 1;
+        } finally {
+            vaults.forEach(Vault::close);
+        }
+    }
+
+    private static Recovery.Options options(@Nullable String at) {
+        if (at == null) return Recovery.Options.EVERYTHING;
+        if (at.matches("[0-9]{1,18}")) return new Recovery.Options(Optional.of(Long.parseLong(at)), Optional.empty());
+        try {
+            return new Recovery.Options(Optional.empty(), Optional.of(Instant.parse(at)));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--at takes an entry index (e.g. 41999) or an ISO-8601 time (e.g. 2026-07-15T03:00:00Z), got '" + at + "'");
+        }
+    }
+
+    /** The key MUST be the one the vault's checkpoints verify with, and never replaces a different one. */
+    private static void installKey(SigningKey signingKey, Recovery.Summary s, Path keyFile) throws IOException {
+        if (!signingKey.name().equals(s.checkpoint().origin())) {
+            throw new IllegalStateException("--key is for origin '" + signingKey.name() + "', the recovered log is '"
+                    + s.checkpoint().origin() + "'; the store is recovered, the key was not copied: pass the log's own key file");
+        }
+        String line = signingKey.format() + "\n";
+        privateDirectory(keyFile.toAbsolutePath().getParent());
+        if (Files.exists(keyFile)) {
+            if (!Files.readString(keyFile, StandardCharsets.UTF_8).strip().equals(signingKey.format())) {
+                throw new IllegalStateException(keyFile + " already holds another key; not replaced");
+            }
+            return;
+        }
+        Path temp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), ".log-key-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, line, StandardCharsets.UTF_8, StandardOpenOption.SYNC);
+            Files.move(temp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void privateDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) return;
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static void print(Recovery.Summary s, Path keyFile, boolean keyCopied) {
+        double secs = s.took().toNanos() / 1e9;
+        s.attempts().forEach(a -> System.out.println("FELL BACK: " + a));
+        s.findings().forEach(f -> System.out.println("WARNING: " + f));
+        System.out.printf(Locale.ROOT, "OK: recovered %,d entries (%,.1f MB, %,d blobs) of %s from %s in %.1f s (%,.0f entries/s)%s%n",
+                s.entries(), s.bytes() / 1e6, s.blobs(), s.checkpoint().origin(), s.vault(), secs, (s.entries() - s.resumed()) / Math.max(secs, 1e-9),
+                s.resumed() > 0 ? "; " + s.resumed() + " were already there from an earlier attempt and were checked" : "");
+        System.out.println("verified against checkpoint " + s.verifiedAgainst().size() + " root " + s.verifiedAgainst().rootHash().base64()
+                + (s.cosigners().isEmpty() ? " (no witness cosignatures required)" : ", cosigned by " + String.join(", ", s.cosigners()))
+                + (s.keysFromVault().isEmpty() ? "" : "; keys read from the vault: " + s.keysFromVault()));
+        System.out.println("the store's checkpoint: " + s.checkpoint().size() + " entries, root " + s.checkpoint().rootHash().base64());
+        System.out.println(keyCopied ? "log key installed at " + keyFile + "; `kalaja serve` continues the log"
+                : "no --key given: copy the log's key file to " + keyFile + " (mode 0600) before `kalaja serve`, which refuses to start without it");
+    }
+}

@@ -1,0 +1,203 @@
+package org.kalaja.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kalaja.engine.vault.VaultPaths;
+import org.kalaja.ledger.BundleId;
+import org.kalaja.ledger.Checkpoint;
+import org.kalaja.ledger.Hash;
+import org.kalaja.ledger.Note;
+import org.kalaja.ledger.TileId;
+
+/**
+ * Issue 3, item 5: every change an attacker can make to a vault is caught by {@code kalaja verify
+ * --vault} with a message that names it. Each test damages a fresh copy of one shipped vault.
+ */
+class VaultAttackTest {
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path dir;
+
+    static ShippedLog log;
+
+    @BeforeAll
+    static void shipALog() throws Exception {
+        log = ShippedLog.build(shared, 3, 300, 2);
+    }
+
+    private Path vault() throws Exception {
+        Path copy = dir.resolve("vault");
+        try (var files = Files.walk(log.vault)) {
+            for (Path p : files.toList()) {
+                Path target = copy.resolve(log.vault.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        return copy;
+    }
+
+    private static CliTest.Run verify(Path vault) {
+        return CliTest.kalaja("verify", "--vault", "dir:" + vault);
+    }
+
+    private static void tamper(Path file, UnaryOperator<byte[]> change) throws Exception {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.write(file, change.apply(Files.readAllBytes(file)));
+    }
+
+    private static byte[] flip(byte[] b, int at) {
+        b[at] ^= 0x01;
+        return b;
+    }
+
+    private static List<String> history(Path vault) throws Exception {
+        List<String> sizes = new ArrayList<>();
+        try (var files = Files.list(vault.resolve("checkpoints"))) {
+            files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().forEach(sizes::add);
+        }
+        return sizes;
+    }
+
+    @Test
+    void untouchedVaultVerifiesWithKeysFromTheVault() throws Exception {
+        CliTest.Run r = verify(vault());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("OK: ").contains(log.size + " entries").contains("cosigned by witness.test/w0, witness.test/w1");
+    }
+
+    @Test
+    void flippedByteInAVaultTileIsNamedWithItsHashes() throws Exception {
+        Path vault = vault();
+        TileId tile = TileId.full(0, 1);
+        tamper(vault.resolve(tile.path()), b -> flip(b, 5 * Hash.SIZE));
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: vault tile " + tile.path() + " hash 5 (entry 261)").contains("the tile was changed");
+    }
+
+    @Test
+    void flippedByteInAVaultBundleNamesTheEntry() throws Exception {
+        Path vault = vault();
+        BundleId bundle = new BundleId(1, 256);
+        tamper(vault.resolve(bundle.path()), b -> {
+            String s = new String(b, StandardCharsets.ISO_8859_1);
+            b[s.lastIndexOf('x')] = 'y';
+            return b;
+        });
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: entry ").contains("in vault bundle " + bundle.path()).contains("the bundle was changed");
+    }
+
+    @Test
+    void deletedTileIsNamed() throws Exception {
+        Path vault = vault();
+        TileId tile = TileId.full(0, 2);
+        Files.delete(vault.resolve(tile.path()));
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: vault tile " + tile.path() + " is missing");
+    }
+
+    @Test
+    void publishedCheckpointRolledBackIsReported() throws Exception {
+        Path vault = vault();
+        List<String> sizes = history(vault);
+        tamper(vault.resolve("checkpoint"), b -> readUnchecked(vault.resolve("checkpoints").resolve(sizes.getFirst())));
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("WARNING: ROLLBACK").contains("tree size " + Long.parseLong(sizes.getFirst()));
+    }
+
+    @Test
+    void forkSignedByTheLogsOwnKeyInTheHistoryIsCaught() throws Exception {
+        Path vault = vault();
+        String older = history(vault).getFirst();
+        long size = Long.parseLong(older);
+        Note fork = new Checkpoint(log.logKey.name(), size, Hash.sha256("another tree".getBytes(StandardCharsets.UTF_8))).sign(log.logKey);
+        tamper(vault.resolve("checkpoints").resolve(older), b -> fork.toBytes());
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: FORK: the log's key signed checkpoint " + size);
+    }
+
+    @Test
+    void publishedCheckpointOfADifferentTreeOfTheSameSizeIsTampering() throws Exception {
+        Path vault = vault();
+        Note other = new Checkpoint(log.logKey.name(), log.size, Hash.sha256("rewritten".getBytes(StandardCharsets.UTF_8))).sign(log.logKey);
+        tamper(vault.resolve(VaultPaths.CHECKPOINT), b -> other.toBytes());
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: TAMPERED").contains("tree size " + log.size).contains("not in the history");
+    }
+
+    @Test
+    void forgedWitnessCosignatureIsNamed() throws Exception {
+        Path vault = vault();
+        Path newest = vault.resolve("checkpoints").resolve(history(vault).getLast());
+        Note note = Note.parse(Files.readAllBytes(newest));
+        List<Note.Signature> sigs = new ArrayList<>();
+        for (Note.Signature s : note.signatures()) {
+            byte[] sig = s.signature();
+            if (s.name().equals("witness.test/w1")) sig[20] ^= 1;
+            sigs.add(new Note.Signature(s.name(), s.keyId(), sig));
+        }
+        byte[] forged = new Note(note.text(), sigs).toBytes();
+        tamper(newest, b -> forged);
+        tamper(vault.resolve(VaultPaths.CHECKPOINT), b -> forged);
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: ").contains("the cosignature of witness witness.test/w1 does not verify");
+    }
+
+    @Test
+    void checkpointWithoutTheWitnessQuorumIsRefused() throws Exception {
+        Path vault = vault();
+        Path newest = vault.resolve("checkpoints").resolve(history(vault).getLast());
+        Note note = Note.parse(Files.readAllBytes(newest));
+        byte[] stripped = new Note(note.text(), note.signatures().subList(0, 1)).toBytes();
+        tamper(newest, b -> stripped);
+        tamper(vault.resolve(VaultPaths.CHECKPOINT), b -> stripped);
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("carries 0 valid witness cosignatures, fewer than the quorum of 2");
+    }
+
+    private static byte[] readUnchecked(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package org.kalaja.server.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.kalaja.engine.Caller;
+import org.kalaja.engine.EngineConfig;
+import org.kalaja.engine.LogIdentity;
+import org.kalaja.engine.RecordsEngine;
+import org.kalaja.engine.TransparencyLog;
+import org.kalaja.engine.recovery.Recovery;
+import org.kalaja.engine.recovery.TrustedKeys;
+import org.kalaja.engine.recovery.VaultAudit;
+import org.kalaja.engine.shipping.LogSource;
+import org.kalaja.engine.shipping.Shipper;
+import org.kalaja.engine.shipping.ShipperConfig;
+import org.kalaja.engine.spi.Store;
+import org.kalaja.engine.vault.DirectoryVault;
+import org.kalaja.engine.vault.Vault;
+import org.kalaja.ledger.Hash;
+import org.kalaja.ledger.SignatureType;
+import org.kalaja.ledger.SigningKey;
+import org.kalaja.store.sqlite.SqliteStore;
+
+/**
+ * {@code kalaja bench recover}: a log of N records of 1 KiB built through the engine on SQLite and
+ * shipped by the {@link Shipper} to a directory vault; then, timed: {@code recover} with full
+ * verification into a fresh SQLite store, the vault's verification alone, {@code pg_dump -Fc} plus
+ * {@code pg_restore} of the same N bodies held in a plain PostgreSQL table, and the machine's raw
+ * SHA-256 rate (every core) over the vault's bundle bytes.
+ */
+public final class RecoverBench {
+    private static final Caller BENCH = Caller.of("bench", "127.0.0.1", "kalaja-bench");
+    private static final int WINDOW = 16_384;
+
+    /** The figures of one run; rates in MB (10^6 bytes) per second. */
+    public record Result(long records, double recoverS, double pgDumpRestoreS, double ratio, double verifyMbS, double sha256MbS,
+            double sha256OneCoreMbS, long vaultBytes, double buildS, double shipS) {
+        String toJson() {
+            return String.format(Locale.ROOT, "{\"records\":%d,\"recover_s\":%.3f,\"pg_dump_restore_s\":%.3f,\"ratio\":%.3f,"
+                    + "\"verify_mb_s\":%.0f,\"sha256_mb_s\":%.0f,\"sha256_one_core_mb_s\":%.0f,\"vault_bytes\":%d}", records, recoverS,
+                    pgDumpRestoreS, ratio, verifyMbS, sha256MbS, sha256OneCoreMbS, vaultBytes);
+        }
+    }
+
+    private final long records;
+    private final PrintStream progress;
+
+    public RecoverBench(long records, PrintStream progress) {
+        this.records = records;
+        this.progress = progress;
+    }
+
+    /** A 1 KiB JSON record of a land registry: a parcel with its owner and a padded description. */
+    static byte[] parcel(long i) {
+        String head = String.format(Locale.ROOT, "{\"registry\":\"land\",\"parcel\":\"AL-%09d\",\"owner\":\"P%08d\",\"area_m2\":%d,\"text\":\"",
+                i, (i * 104_729) % 100_000_000, 100 + i % 9_000);
+        return (head + "p".repeat(1024 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public Result run() throws Exception {
+        Path work = Files.createTempDirectory("kalaja-bench-recover-");
+        try {
+            Path vaultDir = Files.createDirectories(work.resolve("vault"));
+            long t0 = System.nanoTime();
+            double[] phases = buildAndShip(work.resolve("source.db"), vaultDir);
+            progress.printf(Locale.ROOT, "built %,d records in %.1f s, shipped to %s in %.1f s%n", records, phases[0], vaultDir, phases[1]);
+            List<byte[]> bundles = bundleBytes(vaultDir);
+            long bytes = bundles.stream().mapToLong(b -> b.length).sum();
+            double shaAll = sha256Seconds(bundles, Runtime.getRuntime().availableProcessors());
+            double shaOne = sha256Seconds(bundles, 1);
+            bundles = null; // let the collector have them back before recovery runs
+            progress.printf(Locale.ROOT, "raw SHA-256 over the %,.0f MB of bundles: %,.0f MB/s on every core, %,.0f MB/s on one%n",
+                    bytes / 1e6, bytes / 1e6 / shaAll, bytes / 1e6 / shaOne);
+
+            double verifyS;
+            try (Vault vault = DirectoryVault.open(vaultDir)) {
+                long v0 = System.nanoTime();
+                VaultAudit.Report audit = VaultAudit.audit(vault, keys(vault), progress::println);
+                verifyS = (System.nanoTime() - v0) / 1e9;
+                progress.printf(Locale.ROOT, "verify --vault: %,d entries in %.2f s%n", audit.entries(), verifyS);
+            }
+            double recoverS;
+            Path restored = Files.createDirectories(work.resolve("restored"));
+            try (Vault vault = DirectoryVault.open(vaultDir); Store store = SqliteStore.open(restored.resolve("kalaja.db"))) {
+                long r0 = System.nanoTime();
+                Recovery.Summary s = Recovery.recover(List.of(vault), RecoverBench::keys, store, Recovery.Options.EVERYTHING, progress::println);
+                recoverS = (System.nanoTime() - r0) / 1e9;
+                progress.printf(Locale.ROOT, "recover: %,d entries in %.2f s (%,.0f entries/s)%n", s.entries(), recoverS, s.entries() / recoverS);
+            }
+            double pg = pgDumpRestore(work.resolve("pg"));
+            progress.printf(Locale.ROOT, "pg_dump + pg_restore of %,d rows: %.2f s; whole bench %.0f s%n", records, pg,
+                    (System.nanoTime() - t0) / 1e9);
+            return new Result(records, recoverS, pg, recoverS / pg, bytes / 1e6 / verifyS, bytes / 1e6 / shaAll, bytes / 1e6 / shaOne,
+                    bytes, phases[0], phases[1]);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static TrustedKeys keys(Vault vault) throws org.kalaja.engine.VerificationException {
+        return TrustedKeys.resolve(vault, Optional.empty(), List.of(), OptionalInt.empty());
+    }
+
+    /** Returns {build seconds, ship seconds}. */
+    private double[] buildAndShip(Path db, Path vaultDir) throws Exception {
+        String origin = "bench.kalaja.localhost/recover";
+        LogIdentity identity = new LogIdentity(origin, SigningKey.generate(origin, SignatureType.ED25519));
+        try (Store store = SqliteStore.open(db); RecordsEngine engine = RecordsEngine.open(store, EngineConfig.defaults());
+                TransparencyLog log = TransparencyLog.open(engine, identity)) {
+            long start = System.nanoTime();
+            Semaphore window = new Semaphore(WINDOW);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (long i = 0; i < records && failure.get() == null; i++) {
+                window.acquire();
+                engine.put(BENCH, "parcels", "p-" + i, parcel(i), -1, "").whenComplete((r, e) -> {
+                    if (e != null) failure.compareAndSet(null, e);
+                    window.release();
+                });
+            }
+            window.acquire(WINDOW);
+            if (failure.get() != null) throw new IllegalStateException("a benchmark write failed", failure.get());
+            long size = log.integrate();
+            double build = (System.nanoTime() - start) / 1e9;
+            long shipStart = System.nanoTime();
+            try (Vault vault = DirectoryVault.open(vaultDir);
+                    Shipper shipper = Shipper.start(LogSource.of(log, store), List.of(vault), null, ShipperConfig.defaults())) {
+                shipper.published(size - 1).get();
+            }
+            return new double[] {build, (System.nanoTime() - shipStart) / 1e9};
+        }
+    }
+
+    private static List<byte[]> bundleBytes(Path vaultDir) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(vaultDir.resolve("tile").resolve("entries"))) {
+            for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+                out.add(Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    /** Seconds to SHA-256 every buffer, split over {@code threads}; the fastest of three rounds. */
+    private static double sha256Seconds(List<byte[]> buffers, int threads) throws Exception {
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long start = System.nanoTime();
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                workers.add(Thread.ofPlatform().start(() -> {
+                    MessageDigest d = Hash.sha256Digest();
+                    for (int i = first; i < buffers.size(); i += threads) d.update(buffers.get(i));
+                    d.digest();
+                }));
+            }
+            for (Thread w : workers) w.join();
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        }
+        return best;
+    }
+
+    /** pg_dump -Fc then pg_restore of the same bodies in a plain table; the client tools are Debian's postgresql-client. */
+    private double pgDumpRestore(Path dir) throws Exception {
+        String dump = tool("pg_dump");
+        String restore = tool("pg_restore");
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("data")).setCleanDataDirectory(true)
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start()) {
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE plain_source");
+                s.execute("CREATE DATABASE plain_restored");
+            }
+            byte[][] bodies = new byte[1024][];
+            for (int i = 0; i < bodies.length; i++) bodies[i] = parcel(i);
+            PlainUpserts.run(pg.getJdbcUrl("postgres", "plain_source"), "postgres", "postgres", false, records, bodies);
+            String port = Integer.toString(pg.getPort());
+            Path file = dir.resolve("plain.dump");
+            long start = System.nanoTime();
+            exec(dump, "-h", "localhost", "-p", port, "-U", "postgres", "-Fc", "-f", file.toString(), "plain_source");
+            exec(restore, "-h", "localhost", "-p", port, "-U", "postgres", "-d", "plain_restored", file.toString());
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    private static String tool(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name).toString();
+        }
+        throw new IllegalStateException(name + " is not installed; it comes with Debian's postgresql-client"
+                + " (scripts/install-test-deps installs it)");
+    }
+
+    private static void exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                p.toFile().setWritable(true);
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

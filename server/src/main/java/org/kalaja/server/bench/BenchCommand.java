@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kalaja bench …}: side-by-side benchmarks. */
 @Command(name = "bench", description = "Measure Kalaja side by side with the plain alternative.",
-        subcommands = {BenchCommand.Append.class, ShipBench.Ship.class}, mixinStandardHelpOptions = true)
+        subcommands = {BenchCommand.Append.class, BenchCommand.Recover.class, ShipBench.Ship.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand {
 
     @Command(name = "append", mixinStandardHelpOptions = true,
@@ -49,6 +49,36 @@ public final class BenchCommand {
                 }
                 System.out.println("(medians of " + runs + " runs; ledger = durable acknowledged writes; integrate = time after the last "
                         + "acknowledgement until a signed checkpoint covered every record)");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "recover", mixinStandardHelpOptions = true,
+            description = "Build a log of N records of 1 KiB, ship it to a directory vault, and time `recover` with full verification "
+                    + "against pg_dump + pg_restore of the same records and the raw SHA-256 rate over the same bytes.")
+    public static final class Recover implements Callable<Integer> {
+        @Option(names = "--records", defaultValue = "1000000", description = "records in the log (default ${DEFAULT-VALUE})")
+        long records;
+
+        @Option(names = "--json", description = "print a JSON object on stdout (progress goes to stderr)")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (records < 1) {
+                System.err.println("--records must be at least 1");
+                return 2;
+            }
+            System.err.printf(Locale.ROOT, "bench recover: %,d records of 1 KiB; load average %.2f%n", records,
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            RecoverBench.Result r = new RecoverBench(records, System.err).run();
+            if (json) {
+                System.out.println(r.toJson());
+            } else {
+                System.out.printf(Locale.ROOT, "%nrecords %,d: recover %.2f s, pg_dump + pg_restore %.2f s, ratio %.2f;"
+                        + " verify %,.0f MB/s, raw SHA-256 %,.0f MB/s (%,.0f on one core)%n", r.records(), r.recoverS(), r.pgDumpRestoreS(),
+                        r.ratio(), r.verifyMbS(), r.sha256MbS(), r.sha256OneCoreMbS());
             }
             return 0;
         }

@@ -13,7 +13,6 @@ import org.kalaja.ledger.BlobRef;
 import org.kalaja.ledger.BodyType;
 import org.kalaja.ledger.BundleId;
 import org.kalaja.ledger.Entry;
-import org.kalaja.ledger.EntryBundle;
 import org.kalaja.ledger.EntryCodec;
 import org.kalaja.ledger.Hash;
 import org.kalaja.ledger.Merkle;
@@ -28,8 +27,8 @@ import org.kalaja.ledger.TilePath;
  * prefixes of it; every blob an entry references is present with its SHA-256 and length.
  */
 final class BundleWork {
-    /** What one run yields, in index order. */
-    record Chunk(long first, List<byte[]> entries, List<Entry> decoded, List<byte[]> leafTiles, Map<Hash, byte[]> blobs,
+    /** What one run yields, in index order; {@code entries}, {@code decoded} and {@code blobs} only when kept. */
+    record Chunk(long first, int count, List<byte[]> entries, List<Entry> decoded, List<byte[]> leafTiles, Map<Hash, byte[]> blobs,
             long bytes) {
     }
 
@@ -37,18 +36,19 @@ final class BundleWork {
     private final VaultTree tree;
     private final long size;
     private final Map<Long, List<Integer>> olderPartials;
-    private final boolean keepBlobs;
+    private final boolean keep;
 
     /**
+     * @param keep          whether the chunks carry the entries (bytes and decoded) and blobs, for a sink that writes them
      * @param olderPartials widths of partial bundles ({@code -1 - width}) and level 0 partial tiles
      *                      ({@code width}) the vault holds beside the target tree's, by bundle index
      */
-    BundleWork(Vault vault, VaultTree tree, long size, Map<Long, List<Integer>> olderPartials, boolean keepBlobs) {
+    BundleWork(Vault vault, VaultTree tree, long size, Map<Long, List<Integer>> olderPartials, boolean keep) {
         this.vault = vault;
         this.tree = tree;
         this.size = size;
         this.olderPartials = olderPartials;
-        this.keepBlobs = keepBlobs;
+        this.keep = keep;
     }
 
     Chunk run(long firstBundle, long endBundle) throws VerificationException {
@@ -63,31 +63,25 @@ final class BundleWork {
             byte[] raw = vault.get(id.path()).orElseThrow(() -> new VerificationException("vault bundle " + id.path()
                     + " (entries " + id.firstEntry() + ".." + (id.firstEntry() + id.width() - 1) + ") is missing from " + vault.describe()));
             bytes += raw.length;
-            List<byte[]> bundle;
-            try {
-                bundle = EntryBundle.decode(raw);
-            } catch (IllegalArgumentException e) {
-                throw new VerificationException("vault bundle " + id.path() + " does not decode: " + e.getMessage());
-            }
-            if (bundle.size() != id.width()) {
-                throw new VerificationException("vault bundle " + id.path() + " holds " + bundle.size() + " entries, not " + id.width());
-            }
+            int[] offsets = offsets(id, raw);
             byte[] leaves = new byte[id.width() * Hash.SIZE];
-            for (int i = 0; i < bundle.size(); i++) {
-                Merkle.leafHash(bundle.get(i)).copyTo(leaves, i * Hash.SIZE);
+            for (int i = 0; i < id.width(); i++) {
+                Merkle.leafHash(raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2).copyTo(leaves, i * Hash.SIZE);
             }
             authenticate(id, leaves);
-            for (int i = 0; i < bundle.size(); i++) {
+            for (int i = 0; i < id.width(); i++) {
                 long index = id.firstEntry() + i;
-                Entry e = decode(id, index, bundle.get(i));
+                Entry e = decode(id, index, raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2);
                 if (e.bodyType() == BodyType.BLOB_REF) checkBlob(index, BlobRef.fromBody(e.body()), blobs);
-                decoded.add(e);
+                if (keep) {
+                    decoded.add(e);
+                    entries.add(Arrays.copyOfRange(raw, offsets[i] + 2, offsets[i + 1]));
+                }
             }
-            checkOlderPartials(id, raw, leaves);
-            entries.addAll(bundle);
+            checkOlderPartials(id, raw, offsets, leaves);
             leafTiles.add(leaves);
         }
-        return new Chunk(first, entries, decoded, leafTiles, blobs, bytes);
+        return new Chunk(first, (int) (Math.min(size, endBundle * TilePath.FULL_WIDTH) - first), entries, decoded, leafTiles, blobs, bytes);
     }
 
     /** The leaf hashes against the checkpoint (through the tile above), then the vault's own level 0 tile against them. */
@@ -138,9 +132,37 @@ final class BundleWork {
         return tile.length >= (h + 1) * Hash.SIZE ? Hash.of(tile, h * Hash.SIZE).toString() : "(absent)";
     }
 
-    private static Entry decode(BundleId id, long index, byte[] data) throws VerificationException {
+    /**
+     * Where each entry's 2-byte length prefix starts, plus the end, read in place (no copies: most of
+     * an audit's time would otherwise go to allocating). The bundle MUST hold exactly {@code id.width()}
+     * entries and nothing after them.
+     */
+    private static int[] offsets(BundleId id, byte[] raw) throws VerificationException {
+        int[] at = new int[id.width() + 1];
+        int p = 0;
+        for (int i = 0; i < id.width(); i++) {
+            if (raw.length - p < 2) {
+                throw new VerificationException("vault bundle " + id.path() + " is truncated at offset " + p + ": it holds " + i
+                        + " entries, not " + id.width());
+            }
+            at[i] = p;
+            p += 2 + (((raw[p] & 0xFF) << 8) | (raw[p + 1] & 0xFF));
+            if (p > raw.length) {
+                throw new VerificationException("vault bundle " + id.path() + " is truncated: entry " + (id.firstEntry() + i)
+                        + " declares more bytes than remain");
+            }
+        }
+        if (p != raw.length) {
+            throw new VerificationException("vault bundle " + id.path() + " has " + (raw.length - p) + " bytes after its "
+                    + id.width() + " entries");
+        }
+        at[id.width()] = p;
+        return at;
+    }
+
+    private static Entry decode(BundleId id, long index, byte[] raw, int offset, int length) throws VerificationException {
         try {
-            return EntryCodec.decode(data);
+            return EntryCodec.decode(raw, offset, length);
         } catch (RuntimeException e) {
             throw new VerificationException("entry " + index + " in vault bundle " + id.path() + " does not decode: " + e.getMessage());
         }
@@ -155,27 +177,23 @@ final class BundleWork {
             throw new VerificationException("vault blob " + path + " named by entry " + index + " has SHA-256 " + found
                     + " and " + content.length + " bytes; the entry says " + ref.sha256() + " and " + ref.length() + " bytes");
         }
-        if (keepBlobs) blobs.put(found, content);
+        if (keep) blobs.put(found, content);
     }
 
     /** Partial bundles and tiles of earlier checkpoints are prefixes of what the target tree holds. */
-    private void checkOlderPartials(BundleId id, byte[] raw, byte[] leaves) throws VerificationException {
+    private void checkOlderPartials(BundleId id, byte[] raw, int[] offsets, byte[] leaves) throws VerificationException {
         for (int code : olderPartials.getOrDefault(id.index(), List.of())) {
             int width = code < 0 ? -1 - code : code;
             if (width >= id.width()) continue; // of a tree beyond the target, or the target's own
             String path = code < 0 ? new BundleId(id.index(), width).path() : new TileId(0, id.index(), width).path();
             byte[] held = vault.get(path).orElseThrow(() -> new VerificationException(path + " vanished while it was read"));
-            byte[] expected = code < 0 ? EntryBundle.encode(entriesPrefix(raw, width)) : Arrays.copyOf(leaves, width * Hash.SIZE);
+            byte[] expected = code < 0 ? Arrays.copyOf(raw, offsets[width]) : Arrays.copyOf(leaves, width * Hash.SIZE);
             if (!Arrays.equals(held, expected)) {
                 throw new VerificationException("vault " + (code < 0 ? "bundle " : "tile ") + path + " of an earlier checkpoint is"
                         + " not a prefix of " + (code < 0 ? id.path() : id.tile().path()) + ", which the checkpoint commits to: "
                         + path + " was changed");
             }
         }
-    }
-
-    private static List<byte[]> entriesPrefix(byte[] raw, int width) {
-        return EntryBundle.decode(raw).subList(0, width);
     }
 
     /** Groups the vault's partial bundle and level 0 tile paths by bundle index (see the constructor). */

@@ -87,7 +87,7 @@ public final class VaultAudit {
         }
     };
 
-    static Report run(Vault vault, TrustedKeys keys, Sink sink, boolean keepBlobs, Consumer<String> progress)
+    static Report run(Vault vault, TrustedKeys keys, Sink sink, boolean keep, Consumer<String> progress)
             throws VerificationException {
         long started = System.nanoTime();
         VaultHistory history = VaultHistory.read(vault, keys);
@@ -105,7 +105,7 @@ public final class VaultAudit {
         checkUpperPartials(vault, tilePaths, ofTarget, tree, size);
         sink.start(history, tree);
 
-        BundleWork work = new BundleWork(vault, tree, size, BundleWork.olderPartials(tilePaths, ofTarget), keepBlobs);
+        BundleWork work = new BundleWork(vault, tree, size, BundleWork.olderPartials(tilePaths, ofTarget), keep);
         long bundles = (size + TilePath.FULL_WIDTH - 1) / TilePath.FULL_WIDTH;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         // Small logs in small units, so every core has work and a failed recovery keeps what was authenticated.
@@ -127,7 +127,7 @@ public final class VaultAudit {
                     BundleWork.Chunk chunk = await(inFlight.poll());
                     sink.accept(chunk);
                     blobs += chunk.blobs().size();
-                    meter.advance(chunk.entries().size(), chunk.bytes());
+                    meter.advance(chunk.count(), chunk.bytes());
                 }
             } finally {
                 inFlight.forEach(f -> f.cancel(true));

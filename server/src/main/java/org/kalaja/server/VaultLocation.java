@@ -24,6 +24,13 @@ sealed interface VaultLocation {
         }
     }
 
+    record S3(String url) implements VaultLocation {
+        @Override
+        public Vault open() {
+            return org.kalaja.vault.s3.S3Vault.open(org.kalaja.vault.s3.S3Vault.parse(url));
+        }
+    }
+
     /**
      * Parses a {@code --vault} value.
      *
@@ -32,7 +39,8 @@ sealed interface VaultLocation {
     static VaultLocation parse(String spec) {
         if (spec.startsWith("dir:") && spec.length() > "dir:".length()) return new Dir(Path.of(spec.substring("dir:".length())));
         if (spec.startsWith("s3://")) {
-            throw new IllegalArgumentException("--vault s3://… needs the S3 driver (module vault-s3), which is not in this build yet");
+            org.kalaja.vault.s3.S3Vault.parse(spec); // refuses a malformed URL before anything is opened
+            return new S3(spec);
         }
         throw new IllegalArgumentException("--vault must be dir:/path/to/existing/directory or"
                 + " s3://bucket/prefix?endpoint=https://…; got '" + spec.replaceAll("(?i)(secret|password)[^&]*", "$1=***") + "'");

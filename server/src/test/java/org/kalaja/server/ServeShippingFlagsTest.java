@@ -43,6 +43,7 @@ class ServeShippingFlagsTest {
         String vault = "dir:" + Files.createDirectories(tmp.resolve("vault"));
         assertRefused(serve("--vault", "dir:" + tmp.resolve("not-mounted")), "does not exist");
         assertRefused(serve("--vault", "ftp://vault.example/x"), "--vault must be dir:");
+        assertRefused(serve("--vault", "s3://bucket?nonsense=1"), "nonsense");
         assertRefused(serve("--durability", "vault"), "--durability vault needs at least one --vault");
         assertRefused(serve("--vault", vault, "--durability", "sometimes"), "--durability must be store or vault");
         assertRefused(serve("--vault", vault, "--durability-timeout-ms", "5"), "--durability-timeout-ms");

@@ -1,5 +1,6 @@
 package org.kalaja.testkit;
 
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,14 +21,20 @@ final class CephRgwExtension implements ExecutionCondition, BeforeAllCallback, B
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        Optional<String> missing = CephRgw.missing();
-        if (missing.isEmpty()) {
-            return ConditionEvaluationResult.enabled("Ceph RGW available");
-        }
-        if (PeerVerifierExtension.isCi(System.getenv())) {
-            return ConditionEvaluationResult.enabled("CI=true: missing Ceph fails the test");
-        }
-        return ConditionEvaluationResult.disabled(missing.get());
+        return condition(CephRgw.missing(), System.getenv());
+    }
+
+    /** Skip with the reason only outside CI; in CI, run so that {@link #requireInstalled} fails the test. */
+    static ConditionEvaluationResult condition(Optional<String> missing, Map<String, String> env) {
+        return missing.isPresent() && !PeerVerifierExtension.isCi(env)
+                ? ConditionEvaluationResult.disabled(missing.get())
+                : ConditionEvaluationResult.enabled(missing.isEmpty() ? "Ceph RGW available" : "CI=true: missing Ceph fails the test");
+    }
+
+    static void requireInstalled(Optional<String> missing) {
+        missing.ifPresent(reason -> {
+            throw new AssertionError(reason + " (CI=true forbids skipping this test)");
+        });
     }
 
     @Override
@@ -51,9 +58,7 @@ final class CephRgwExtension implements ExecutionCondition, BeforeAllCallback, B
     }
 
     private static CephRgw cluster(ExtensionContext context) {
-        CephRgw.missing().ifPresent(reason -> {
-            throw new AssertionError(reason + " (CI=true forbids skipping this test)");
-        });
+        requireInstalled(CephRgw.missing());
         Running running = context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
         if (running.rgw() == null) {

@@ -21,6 +21,7 @@ import org.kalaja.engine.spi.Store;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.ledger.SigningKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,11 +51,8 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--vkey", paramLabel = "VKEY", description = "the log's verifier key as known from elsewhere (default: --key's, else the vault's keys/log.vkey)")
     @Nullable String vkey;
 
-    @Option(names = "--witness-vkey", paramLabel = "VKEY", description = "a witness's cosigner key (repeatable; default: the vault's keys/witnesses)")
-    List<String> witnessVkeys = new ArrayList<>();
-
-    @Option(names = "--quorum", paramLabel = "K", description = "cosignatures needed among --witness-vkey (default: all)")
-    @Nullable Integer quorum;
+    @Mixin
+    VaultKeys.WitnessOptions witnesses = new VaultKeys.WitnessOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -66,7 +64,7 @@ final class RecoverCommand implements Callable<Integer> {
             locations = from.stream().map(VaultLocation::parse).toList();
             options = options(at);
             signingKey = key == null ? null : SigningKey.parse(Files.readString(key, StandardCharsets.UTF_8).strip());
-            keys = VaultKeys.of(vkey != null ? vkey : signingKey == null ? null : signingKey.verifierKey().format(), witnessVkeys, quorum);
+            keys = witnesses.with(vkey != null ? vkey : signingKey == null ? null : signingKey.verifierKey().format());
         } catch (IllegalArgumentException e) {
             System.err.println("kalaja: " + e.getMessage());
             return 2;

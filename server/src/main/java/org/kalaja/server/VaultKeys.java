@@ -1,5 +1,6 @@
 package org.kalaja.server;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -8,6 +9,7 @@ import org.kalaja.engine.VerificationException;
 import org.kalaja.engine.recovery.TrustedKeys;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.ledger.VerifierKey;
+import picocli.CommandLine.Option;
 
 /**
  * The keys {@code recover} and {@code verify --vault} were given on the command line; what is missing
@@ -31,6 +33,21 @@ record VaultKeys(Optional<VerifierKey> log, List<VerifierKey> witnesses, Optiona
             return VerifierKey.parse(vkey.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " is not a verifier key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The witness key options {@code recover} and {@code verify --vault} share (a picocli mixin). */
+    static final class WitnessOptions {
+        @Option(names = "--witness-vkey", paramLabel = "VKEY",
+                description = "a witness's cosigner key (repeatable; default: the vault's keys/witnesses)")
+        List<String> witnessVkeys = new ArrayList<>();
+
+        @Option(names = "--quorum", paramLabel = "K", description = "cosignatures needed among --witness-vkey (default: all)")
+        @Nullable Integer quorum;
+
+        /** @throws IllegalArgumentException naming the bad key or quorum */
+        VaultKeys with(@Nullable String logVkey) {
+            return of(logVkey, witnessVkeys, quorum);
         }
     }
 

@@ -3,8 +3,6 @@ package org.kalaja.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -17,6 +15,7 @@ import org.kalaja.engine.spi.Store;
 import org.kalaja.ledger.SigningKey;
 import org.kalaja.ledger.VerifierKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,11 +40,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--vault", paramLabel = "VAULT", description = "audit this vault (dir:/path or s3://…) instead of --data")
     @Nullable String vault;
 
-    @Option(names = "--witness-vkey", paramLabel = "VKEY", description = "with --vault: a witness's cosigner key (repeatable; default: the vault's keys/witnesses)")
-    List<String> witnessVkeys = new ArrayList<>();
-
-    @Option(names = "--quorum", paramLabel = "K", description = "with --vault: cosignatures needed among --witness-vkey (default: all)")
-    @Nullable Integer quorum;
+    @Mixin
+    VaultKeys.WitnessOptions witnesses = new VaultKeys.WitnessOptions();
 
     @Override
     public Integer call() throws IOException {
@@ -77,7 +73,7 @@ final class VerifyCommand implements Callable<Integer> {
         VaultLocation location;
         try {
             location = VaultLocation.parse(vault);
-            keys = VaultKeys.of(vkey, witnessVkeys, quorum);
+            keys = witnesses.with(vkey);
         } catch (IllegalArgumentException e) {
             System.err.println("kalaja: " + e.getMessage());
             return 2;

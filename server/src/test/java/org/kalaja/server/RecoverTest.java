@@ -154,6 +154,27 @@ class RecoverTest {
     }
 
     @Test
+    void recoveryAtATimeKeepsTheEntriesWrittenUpToThen() throws Exception {
+        java.time.Instant at;
+        long expected = 0;
+        try (Store original = StoreLocation.of(log.data, null).openForReading()) {
+            at = org.kalaja.ledger.EntryCodec.decode(original.entry(450).orElseThrow().data()).time();
+            for (long i = 0; i < original.size(); i++) {
+                if (!org.kalaja.ledger.EntryCodec.decode(original.entry(i).orElseThrow().data()).time().isAfter(at)) expected = i + 1;
+            }
+        }
+        Path into = dir.resolve("then");
+
+        CliTest.Run r = CliTest.kalaja("recover", "--from", "dir:" + log.vault, "--into", into.toString(), "--at", at.toString());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        try (Store s = StoreLocation.of(into, null).openForReading()) {
+            assertThat(s.size()).isEqualTo(expected).isGreaterThan(450);
+        }
+        assertThat(CliTest.kalaja("verify", "--data", into.toString()).exit()).isZero();
+    }
+
+    @Test
     void serveRefusesARecoveredStoreWithoutItsLogKey() throws Exception {
         Path into = dir.resolve("keyless");
         CliTest.Run r = CliTest.kalaja("recover", "--from", "dir:" + log.vault, "--into", into.toString());

@@ -80,6 +80,20 @@ class VaultAttackTest {
     }
 
     @Test
+    void keysGivenByTheOperatorAreUsedInsteadOfTheVaults() throws Exception {
+        Path vault = vault();
+        CliTest.Run r = CliTest.kalaja("verify", "--vault", "dir:" + vault, "--vkey", log.logKey.verifierKey().format(),
+                "--witness-vkey", log.witnesses.get(1).verifierKey().format(), "--quorum", "1");
+        CliTest.Run stranger = CliTest.kalaja("verify", "--vault", "dir:" + vault, "--vkey",
+                org.kalaja.ledger.SigningKey.generate(log.logKey.name(), org.kalaja.ledger.SignatureType.ED25519).verifierKey().format());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("cosigned by witness.test/w1 (quorum 1)").doesNotContain("keys read from the vault");
+        assertThat(stranger.exit()).isEqualTo(1);
+        assertThat(stranger.out()).contains("carries no signature by the log key");
+    }
+
+    @Test
     void flippedByteInAVaultTileIsNamedWithItsHashes() throws Exception {
         Path vault = vault();
         TileId tile = TileId.full(0, 1);

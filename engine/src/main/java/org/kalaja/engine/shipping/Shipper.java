@@ -266,8 +266,8 @@ public final class Shipper implements AutoCloseable {
     }
 
     void vaultAlarm(String source, String message) {
-        vaultAlarms.incrementAndGet();
         alarm(source, message);
+        vaultAlarms.incrementAndGet(); // after the alarm is listed: a reader who sees the count sees the alarm
     }
 
     void alarm(String source, String message) {

@@ -108,6 +108,7 @@ final class VaultShipper implements Runnable {
                 }
                 backoff = retryLater("vault " + vault.describe() + " is unavailable: " + e.getMessage(), backoff);
             } catch (RuntimeException e) {
+                if (owner.closed()) return;
                 // The store or the log could not be read: the vault is fine, the backlog waits in the store.
                 backoff = retryLater("reading the log to ship it to " + vault.describe() + " failed: " + e, backoff);
             } catch (InterruptedException e) {
@@ -243,7 +244,13 @@ final class VaultShipper implements Runnable {
     /** Runs every put, in parallel up to the configured limit, and rethrows the first failure. */
     private void runAll(List<Runnable> work) throws InterruptedException {
         List<Future<?>> pending = new ArrayList<>(work.size());
-        for (Runnable r : work) pending.add(puts.submit(r));
+        for (Runnable r : work) {
+            pending.add(puts.submit(() -> {
+                // A node that stops mid-backlog leaves the rest for the next start instead of holding up the store's close.
+                if (owner.closed()) throw new IllegalStateException("the shipper is stopping");
+                r.run();
+            }));
+        }
         RuntimeException first = null;
         for (Future<?> f : pending) {
             try {

@@ -55,8 +55,8 @@ final class WitnessRounds {
         record(r);
         long size = Checkpoint.of(signed).size();
         for (WitnessResult.Alarm a : r.alarms()) {
-            alarms.incrementAndGet();
             owner.alarm("witness " + a.witness(), a.kind() + ": " + a.detail() + " (checkpoint of size " + size + ")");
+            alarms.incrementAndGet();
         }
         if (r instanceof QuorumResult.Reached reached) {
             backoff = config.minBackoff();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.kalaja.engine.Caller;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.EngineException;
+import org.kalaja.engine.HistoryItem;
 import org.kalaja.engine.EngineException.Problem;
 import org.kalaja.engine.LogIdentity;
 import org.kalaja.engine.LogVerifier;
@@ -148,6 +150,37 @@ public abstract class EngineFaultContract {
         for (int i = 0; i < 200; i++) {
             boolean present = engine.get("records", "k" + i).isPresent();
             assertThat(present).as("k" + i + " present exactly when acknowledged").isEqualTo(futures.get(i).isDone() && !futures.get(i).isCompletedExceptionally());
+        }
+        assertVerifies();
+    }
+
+    /**
+     * The sequencer plans a group while the one before commits, counting on it; when that commit
+     * fails, the group after it must be planned again, or versions would skip the lost writes.
+     */
+    @Test
+    void aGroupPlannedAfterAFailedCommitIsPlannedAgainAndVersionsStayConsecutive() throws Exception {
+        for (int nth = 2; nth <= 12; nth += 2) store.failWrite(nth, Fault.AFTER_WORK);
+        var futures = new java.util.ArrayList<CompletableFuture<WriteResult>>();
+        for (int round = 0; round < 60; round++) {
+            for (int k = 0; k < 8; k++) futures.add(put("hot" + k, "{\"round\":" + round + "}", ""));
+        }
+        long[] acknowledged = new long[8];
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                futures.get(i).get();
+                acknowledged[i % 8]++;
+            } catch (ExecutionException e) {
+                assertThat(((EngineException) e.getCause()).problem()).isEqualTo(Problem.UNAVAILABLE);
+            }
+        }
+        assertThat(store.writes()).as("commits attempted").isGreaterThan(2);
+        for (int k = 0; k < 8; k++) {
+            List<HistoryItem> history = engine.history("records", "hot" + k, Long.MAX_VALUE, 1000);
+            assertThat(history).as("hot" + k + ": one version per acknowledged write").hasSize((int) acknowledged[k]);
+            for (int v = 0; v < history.size(); v++) {
+                assertThat(history.get(v).version()).as("hot" + k + " versions without a gap").isEqualTo(history.size() - v);
+            }
         }
         assertVerifies();
     }

@@ -1,5 +1,6 @@
 package org.kalaja.testkit;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +172,12 @@ public final class FaultyStore implements Store {
     @Override
     public long size() {
         return delegate.size();
+    }
+
+    /** A read: faults are injected into writes and integrations only. */
+    @Override
+    public Snapshot snapshot(Collection<RecordId> ids, Collection<String> keys) {
+        return delegate.snapshot(ids, keys);
     }
 
     @Override

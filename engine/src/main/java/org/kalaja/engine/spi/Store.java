@@ -1,6 +1,8 @@
 package org.kalaja.engine.spi;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,6 +66,20 @@ public interface Store extends AutoCloseable {
     /** Number of committed entries; the next entry gets this index. */
     long size();
 
+    /**
+     * The log's size with the committed states of those of {@code ids} that have one and the indexes of
+     * those of {@code keys} used before, all read from one consistent snapshot (as of one commit).
+     *
+     * <p>The engine plans its next group commit from a snapshot while the previous group commits, and
+     * inside {@link #write} checks that the log still has the size it planned for, planning again if
+     * not; so a snapshot may be stale, but MUST NOT mix two commits. A driver SHOULD read it without
+     * waiting for the write lock (that is the point); this default reads it through {@link #write},
+     * which is correct but waits for the lock and commits an empty transaction.
+     */
+    default Snapshot snapshot(Collection<RecordId> ids, Collection<String> keys) {
+        return write(txn -> new Snapshot(txn.size(), txn.states(ids), keys.isEmpty() ? Map.of() : txn.idempotencyKeys(keys)));
+    }
+
     /** The committed entry at {@code index}, if {@code index < size()}. */
     Optional<StoredEntry> entry(long index);
 
@@ -119,6 +135,10 @@ public interface Store extends AutoCloseable {
     @FunctionalInterface
     interface Visitor<T> {
         void visit(T row);
+    }
+
+    /** What {@link #snapshot} read: a log size and, as of that size, states and idempotency keys. */
+    record Snapshot(long size, Map<RecordId, RecordState> states, Map<String, Long> idempotencyKeys) {
     }
 
     /** An idempotency key and the index of the entry its first request appended. */

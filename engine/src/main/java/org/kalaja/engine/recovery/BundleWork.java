@@ -21,15 +21,17 @@ import org.kalaja.ledger.TilePath;
 
 /**
  * Reads and authenticates a run of entry bundles of the target tree; many run at once, one per core.
- * Per bundle: it decodes to exactly its width of canonical entries; their leaf hashes reduce to the
+ * Per bundle: it holds exactly its width of entries; their leaf hashes reduce to the
  * hash the authenticated tile above holds (or, on the right edge, equal the authenticated partial
  * tile); the vault's level 0 tile equals them; older partial bundles and tiles of the same index are
- * prefixes of it; every blob an entry references is present with its SHA-256 and length.
+ * prefixes of it; every blob an entry references is present with its SHA-256 and length. When the
+ * entries are kept for a store, every one is decoded (strictly, canonically); an audit decodes only
+ * those that may reference a blob, the rest being authenticated bytes it has no further use for.
  */
 final class BundleWork {
     /** What one run yields, in index order; {@code entries}, {@code decoded} and {@code blobs} only when kept. */
     record Chunk(long first, int count, List<byte[]> entries, List<Entry> decoded, List<byte[]> leafTiles, Map<Hash, byte[]> blobs,
-            long bytes) {
+            int blobsChecked, long bytes) {
     }
 
     private final Vault vault;
@@ -58,6 +60,7 @@ final class BundleWork {
         List<byte[]> leafTiles = new ArrayList<>((int) (endBundle - firstBundle));
         Map<Hash, byte[]> blobs = new HashMap<>();
         long bytes = 0;
+        int blobsChecked = 0;
         for (long b = firstBundle; b < endBundle; b++) {
             BundleId id = BundleId.ofEntry(b * TilePath.FULL_WIDTH, size);
             byte[] raw = vault.get(id.path()).orElseThrow(() -> new VerificationException("vault bundle " + id.path()
@@ -71,8 +74,14 @@ final class BundleWork {
             authenticate(id, leaves);
             for (int i = 0; i < id.width(); i++) {
                 long index = id.firstEntry() + i;
-                Entry e = decode(id, index, raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2);
-                if (e.bodyType() == BodyType.BLOB_REF) checkBlob(index, BlobRef.fromBody(e.body()), blobs);
+                int offset = offsets[i] + 2;
+                int length = offsets[i + 1] - offset;
+                if (!keep && !mayReferenceBlob(raw, offset, length)) continue;
+                Entry e = decode(id, index, raw, offset, length);
+                if (e.bodyType() == BodyType.BLOB_REF) {
+                    checkBlob(index, BlobRef.fromBody(e.body()), blobs);
+                    blobsChecked++;
+                }
                 if (keep) {
                     decoded.add(e);
                     entries.add(Arrays.copyOfRange(raw, offsets[i] + 2, offsets[i + 1]));
@@ -81,7 +90,7 @@ final class BundleWork {
             checkOlderPartials(id, raw, offsets, leaves);
             leafTiles.add(leaves);
         }
-        return new Chunk(first, (int) (Math.min(size, endBundle * TilePath.FULL_WIDTH) - first), entries, decoded, leafTiles, blobs, bytes);
+        return new Chunk(first, (int) (Math.min(size, endBundle * TilePath.FULL_WIDTH) - first), entries, decoded, leafTiles, blobs, blobsChecked, bytes);
     }
 
     /** The leaf hashes against the checkpoint (through the tile above), then the vault's own level 0 tile against them. */
@@ -158,6 +167,24 @@ final class BundleWork {
         }
         at[id.width()] = p;
         return at;
+    }
+
+    /**
+     * False only when the entry, read as EntryCodec format version 1, has a body type other than
+     * BLOB_REF: an audit then needs nothing else from it (its bytes are already authenticated by their
+     * hash), and skipping the full decode keeps the audit near the SHA-256 rate. Anything unexpected
+     * (another version, a length running past the end) answers true, so the full decode judges it.
+     */
+    static boolean mayReferenceBlob(byte[] raw, int offset, int length) {
+        int end = offset + length;
+        int p = offset + 1 + 1 + 8; // version, kind, time
+        if (length < 1 || raw[offset] != EntryCodec.VERSION) return true;
+        for (int field = 0; field < 6; field++) { // actor, clientAddress, userAgent, collection, key; then idempotencyKey
+            if (field == 5) p += 8; // recordVersion sits before idempotencyKey
+            if (p + 2 > end) return true;
+            p += 2 + (((raw[p] & 0xFF) << 8) | (raw[p + 1] & 0xFF));
+        }
+        return p >= end || raw[p] == BodyType.BLOB_REF.code();
     }
 
     private static Entry decode(BundleId id, long index, byte[] raw, int offset, int length) throws VerificationException {

@@ -126,7 +126,7 @@ public final class VaultAudit {
                     }
                     BundleWork.Chunk chunk = await(inFlight.poll());
                     sink.accept(chunk);
-                    blobs += chunk.blobs().size();
+                    blobs += chunk.blobsChecked();
                     meter.advance(chunk.count(), chunk.bytes());
                 }
             } finally {

@@ -3,12 +3,7 @@ package org.kalaja.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +33,11 @@ import org.kalaja.store.sqlite.SqliteStore;
  */
 class CrashRecoveryTest {
     private static final int CYCLES = Integer.getInteger("kalaja.crash.cycles", 50);
-    private static final String TOKEN = "crash-test-admin-token-0123456789";
 
     @TempDir
     Path data;
 
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
-    private int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void sigkillAtRandomMomentsNeverLosesAnAcknowledgedWriteNorBreaksTheLog() throws Exception {
@@ -54,21 +46,21 @@ class CrashRecoveryTest {
         Random random = new Random(seed);
         int killedWhileWriting = 0;
         for (int cycle = 0; cycle < CYCLES; cycle++) {
-            Process node = start();
+            ServeProcess node = ServeProcess.start(data);
             boolean duringStartup = random.nextInt(5) == 0;
             if (duringStartup) {
                 Thread.sleep(random.nextInt(1500));
-                kill(node);
+                node.kill();
             } else {
-                String url = awaitReady(node);
+                node.awaitReady();
                 AtomicBoolean stop = new AtomicBoolean();
                 List<CompletableFuture<Void>> writers = new ArrayList<>();
                 for (int w = 0; w < 4; w++) {
                     String prefix = "c" + cycle + "-w" + w + "-";
-                    writers.add(CompletableFuture.runAsync(() -> write(url, prefix, stop)));
+                    writers.add(CompletableFuture.runAsync(() -> node.write("crash", prefix, stop, acknowledged)));
                 }
                 Thread.sleep(50 + random.nextInt(900));
-                kill(node);
+                node.kill();
                 stop.set(true);
                 CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
                 killedWhileWriting++;
@@ -79,76 +71,6 @@ class CrashRecoveryTest {
                 + " acknowledged writes, all present and the log verified after every kill");
         assertThat(killedWhileWriting).isGreaterThanOrEqualTo(CYCLES / 2);
         assertThat(acknowledged).as("writes acknowledged over all cycles").hasSizeGreaterThan(CYCLES);
-    }
-
-    private Process start() throws Exception {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.kalaja.server.Main", "serve", "--data", data.toString(), "--port", Integer.toString(port));
-        pb.environment().put("KALAJA_BOOTSTRAP_TOKEN", TOKEN);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling(data.getFileName() + ".out").toFile()));
-        return pb.start();
-    }
-
-    /** Polls the status endpoint until the node answers; returns its base URL. */
-    private String awaitReady(Process node) throws Exception {
-        String url = "http://127.0.0.1:" + port;
-        HttpRequest status = HttpRequest.newBuilder(URI.create(url + "/api/v1/status")).timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!node.isAlive()) throw new AssertionError("node exited before it was ready:\n" + output());
-            try {
-                if (http.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return url;
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        String threads = threadDump(node);
-        kill(node);
-        throw new AssertionError("node not ready after 90 s; it printed:\n" + output() + "\nits threads:\n" + threads);
-    }
-
-    private String output() throws java.io.IOException {
-        Path out = data.resolveSibling(data.getFileName() + ".out");
-        return java.nio.file.Files.exists(out) ? java.nio.file.Files.readString(out) : "";
-    }
-
-    private static String threadDump(Process node) {
-        try {
-            Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
-            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(node.pid()), "Thread.print").redirectErrorStream(true).start();
-            return new String(dump.getInputStream().readAllBytes(), UTF_8);
-        } catch (Exception e) {
-            return "(no thread dump: " + e + ")";
-        }
-    }
-
-    private static void kill(Process node) throws InterruptedException {
-        node.destroyForcibly(); // SIGKILL on POSIX: no shutdown hook runs
-        node.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    private void write(String url, String prefix, AtomicBoolean stop) {
-        for (int i = 0; !stop.get(); i++) {
-            String key = prefix + i;
-            String body = "{\"key\":\"" + key + "\",\"payload\":\"" + "k".repeat(i % 300) + "\"}";
-            HttpRequest put = HttpRequest.newBuilder(URI.create(url + "/api/v1/records/crash/" + key))
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
-            try {
-                HttpResponse<String> response = http.send(put, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 || response.statusCode() == 201) acknowledged.put(key, body);
-            } catch (Exception e) {
-                return; // the node is gone; what it acknowledged is recorded
-            }
-        }
     }
 
     private void checkAfterCrash(int cycle, long seed) throws Exception {

@@ -190,17 +190,15 @@ class VaultAttackTest {
     @Test
     void forgedWitnessCosignatureIsNamed() throws Exception {
         Path vault = vault();
-        Path newest = vault.resolve("checkpoints").resolve(history(vault).getLast());
-        Note note = Note.parse(Files.readAllBytes(newest));
-        List<Note.Signature> sigs = new ArrayList<>();
-        for (Note.Signature s : note.signatures()) {
-            byte[] sig = s.signature();
-            if (s.name().equals("witness.test/w1")) sig[20] ^= 1;
-            sigs.add(new Note.Signature(s.name(), s.keyId(), sig));
-        }
-        byte[] forged = new Note(note.text(), sigs).toBytes();
-        tamper(newest, b -> forged);
-        tamper(vault.resolve(VaultPaths.CHECKPOINT), b -> forged);
+        rewriteNewest(vault, note -> {
+            List<Note.Signature> sigs = new ArrayList<>();
+            for (Note.Signature s : note.signatures()) {
+                byte[] sig = s.signature();
+                if (s.name().equals("witness.test/w1")) sig[20] ^= 1;
+                sigs.add(new Note.Signature(s.name(), s.keyId(), sig));
+            }
+            return new Note(note.text(), sigs);
+        });
 
         CliTest.Run r = verify(vault);
 
@@ -211,16 +209,20 @@ class VaultAttackTest {
     @Test
     void checkpointWithoutTheWitnessQuorumIsRefused() throws Exception {
         Path vault = vault();
-        Path newest = vault.resolve("checkpoints").resolve(history(vault).getLast());
-        Note note = Note.parse(Files.readAllBytes(newest));
-        byte[] stripped = new Note(note.text(), note.signatures().subList(0, 1)).toBytes();
-        tamper(newest, b -> stripped);
-        tamper(vault.resolve(VaultPaths.CHECKPOINT), b -> stripped);
+        rewriteNewest(vault, note -> new Note(note.text(), note.signatures().subList(0, 1)));
 
         CliTest.Run r = verify(vault);
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("carries 0 valid witness cosignatures, fewer than the quorum of 2");
+    }
+
+    /** Replaces the newest history note and the published checkpoint alike, so only the signatures differ. */
+    private static void rewriteNewest(Path vault, UnaryOperator<Note> change) throws Exception {
+        Path newest = vault.resolve("checkpoints").resolve(history(vault).getLast());
+        byte[] changed = change.apply(Note.parse(Files.readAllBytes(newest))).toBytes();
+        tamper(newest, b -> changed);
+        tamper(vault.resolve(VaultPaths.CHECKPOINT), b -> changed);
     }
 
     private static byte[] readUnchecked(Path p) {

@@ -38,6 +38,21 @@ public final class Merkle {
         return Hash.wrap(md.digest());
     }
 
+    /**
+     * Writes the leaf hash of {@code entry[offset, offset + length)} to {@code dst[dstOff, dstOff + 32)}:
+     * for verifying many entries without an object per hash.
+     */
+    public static void leafHash(byte[] entry, int offset, int length, byte[] dst, int dstOff) {
+        MessageDigest md = DIGEST.get();
+        md.update(LEAF_PREFIX);
+        md.update(entry, offset, length);
+        try {
+            md.digest(dst, dstOff, Hash.SIZE);
+        } catch (DigestException e) {
+            throw new AssertionError("a 32-byte output slot always fits SHA-256", e);
+        }
+    }
+
     /** {@code SHA-256(0x01 || left || right)}: the hash of an interior node. */
     public static Hash nodeHash(Hash left, Hash right) {
         byte[] buf = new byte[2 * Hash.SIZE];

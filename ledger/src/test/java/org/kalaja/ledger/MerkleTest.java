@@ -67,6 +67,10 @@ class MerkleTest {
     void leafHashOfASliceEqualsLeafHashOfTheCopy() {
         byte[] buf = "xxL123456yy".getBytes(StandardCharsets.US_ASCII);
         assertThat(Merkle.leafHash(buf, 2, 7)).isEqualTo(Merkle.leafHash("L123456".getBytes(StandardCharsets.US_ASCII)));
+        byte[] out = new byte[40];
+        Merkle.leafHash(buf, 2, 7, out, 4);
+        assertThat(Hash.wrap(java.util.Arrays.copyOfRange(out, 4, 36))).isEqualTo(Merkle.leafHash(buf, 2, 7));
+        assertThat(out).startsWith(0, 0, 0, 0).endsWith(0, 0, 0, 0);
     }
 
     @Test

@@ -69,7 +69,7 @@ final class BundleWork {
             int[] offsets = offsets(id, raw);
             byte[] leaves = new byte[id.width() * Hash.SIZE];
             for (int i = 0; i < id.width(); i++) {
-                Merkle.leafHash(raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2).copyTo(leaves, i * Hash.SIZE);
+                Merkle.leafHash(raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2, leaves, i * Hash.SIZE);
             }
             authenticate(id, leaves);
             for (int i = 0; i < id.width(); i++) {

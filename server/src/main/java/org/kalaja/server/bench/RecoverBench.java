@@ -92,12 +92,18 @@ public final class RecoverBench {
             double verifyS;
             try (Vault vault = DirectoryVault.open(vaultDir)) {
                 // Untimed first pass, as in bench append: on a loaded 2-core machine the JIT's own threads
-                // get little CPU, and the first pass would mostly measure the interpreter.
+                // get little CPU, and the first pass would mostly measure the interpreter. Then the
+                // fastest of three, as for the raw SHA-256 rate it is compared with.
                 VaultAudit.audit(vault, keys(vault), m -> { });
-                long v0 = System.nanoTime();
-                VaultAudit.Report audit = VaultAudit.audit(vault, keys(vault), progress::println);
-                verifyS = (System.nanoTime() - v0) / 1e9;
-                progress.printf(Locale.ROOT, "verify --vault: %,d entries in %.2f s%n", audit.entries(), verifyS);
+                verifyS = Double.MAX_VALUE;
+                long entries = 0;
+                for (int round = 0; round < 3; round++) {
+                    long v0 = System.nanoTime();
+                    VaultAudit.Report audit = VaultAudit.audit(vault, keys(vault), round == 0 ? progress::println : m -> { });
+                    verifyS = Math.min(verifyS, (System.nanoTime() - v0) / 1e9);
+                    entries = audit.entries();
+                }
+                progress.printf(Locale.ROOT, "verify --vault: %,d entries in %.2f s (fastest of three)%n", entries, verifyS);
             }
             double recoverS;
             Path restored = Files.createDirectories(work.resolve("restored"));

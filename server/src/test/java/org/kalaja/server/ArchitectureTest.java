@@ -28,6 +28,14 @@ class ArchitectureTest {
     @Test
     void engineDependsOnNoDriverAndNotOnTheServer() {
         noClasses().that().resideInAPackage("org.kalaja.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
+                        "org.kalaja.testkit..")
+                .check(kalaja);
+    }
+
+    @Test
+    void s3VaultDependsOnNoStoreDriverAndNotOnTheServer() {
+        noClasses().that().resideInAPackage("org.kalaja.vault.s3..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.server..", "org.kalaja.testkit..")
                 .check(kalaja);
     }
@@ -48,8 +56,8 @@ class ArchitectureTest {
 
     @Test
     void onlyTheServerNamesConcreteDrivers() {
-        noClasses().that().resideOutsideOfPackages("org.kalaja.server..", "org.kalaja.store..")
-                .should().dependOnClassesThat().resideInAPackage("org.kalaja.store..")
+        noClasses().that().resideOutsideOfPackages("org.kalaja.server..", "org.kalaja.store..", "org.kalaja.vault..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..")
                 .check(kalaja);
     }
 }

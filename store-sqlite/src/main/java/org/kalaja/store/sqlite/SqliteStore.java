@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -216,17 +215,7 @@ public final class SqliteStore implements Store {
     /** From a reader in one read transaction (one WAL snapshot), so it never waits for the writer. */
     @Override
     public Snapshot snapshot(Collection<RecordId> ids, Collection<String> keys) {
-        return readers.read("reading states for the next group commit", r -> {
-            try (Statement transaction = r.connection().createStatement()) {
-                transaction.execute("BEGIN");
-                try {
-                    return new Snapshot(Schema.size(r.prepared(Schema.SIZE)), BatchLookups.states(r::prepared, ids),
-                            BatchLookups.idempotencyKeys(r::prepared, keys));
-                } finally {
-                    transaction.execute("COMMIT");
-                }
-            }
-        });
+        return readers.read("reading states for the next group commit", r -> BatchLookups.snapshot(r, ids, keys));
     }
 
     @Override

@@ -45,7 +45,8 @@ final class Plan {
     final List<Plan> assumed;
     final Object[] outcomes;
     final List<byte[]> entries = new ArrayList<>();
-    private final List<Long> previous = new ArrayList<>();
+    /** The previous index of each entry's record (-1 if none), parallel to {@link #entries}. */
+    private final long[] previous;
     private final List<byte[][]> blobs = new ArrayList<>();
     private final Map<RecordId, RecordState> changed = new HashMap<>();
     private final Map<String, Accepted> accepted = new HashMap<>();
@@ -61,6 +62,7 @@ final class Plan {
         this.first = first;
         this.assumed = assumed;
         this.outcomes = new Object[batch.size()];
+        this.previous = new long[batch.size()]; // at most one entry per mutation
     }
 
     /** The ids and scoped idempotency keys a batch needs to read. */
@@ -118,7 +120,7 @@ final class Plan {
     /** Writes the plan into {@code txn}. */
     void writeTo(WriteTransaction txn) {
         for (byte[][] b : blobs) txn.putBlob(b[0], b[1]);
-        for (int i = 0; i < entries.size(); i++) txn.append(first + i, entries.get(i), previous.get(i));
+        for (int i = 0; i < entries.size(); i++) txn.append(first + i, entries.get(i), previous[i]);
         for (RecordState s : changed.values()) txn.putState(s);
         for (Map.Entry<String, Long> k : keys.entrySet()) txn.putIdempotencyKey(k.getKey(), k.getValue());
     }
@@ -187,8 +189,8 @@ final class Plan {
     }
 
     private void append(byte[] data, long previousIndex) {
+        previous[entries.size()] = previousIndex;
         entries.add(data);
-        previous.add(previousIndex);
     }
 
     private static byte[] encode(Mutation m, Instant time, long version, BodyType bodyType, byte[] body) {

@@ -87,27 +87,17 @@ public final class AppendBench {
     }
 
     private BenchResult sqlite() throws Exception {
-        double[] ledger = new double[runs];
-        double[] plain = new double[runs];
-        double[] integrate = new double[runs];
-        double[][] cpu = new double[2][runs];
+        Runs figures = new Runs("sqlite");
         for (int r = 0; r < runs; r++) {
             Path dir = Files.createTempDirectory("kalaja-bench-");
             try {
-                long cpu0 = cpuNanos();
-                double[] l = ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), records);
-                long cpu1 = cpuNanos();
-                ledger[r] = l[0];
-                integrate[r] = l[1];
-                plain[r] = records / PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, records, bodies);
-                cpu[0][r] = (cpu1 - cpu0) / 1e3 / records;
-                cpu[1][r] = (cpuNanos() - cpu1) / 1e3 / records;
-                report("sqlite", r, ledger[r], plain[r], cpu[0][r], cpu[1][r]);
+                figures.measure(r, () -> ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), records),
+                        () -> PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, records, bodies));
             } finally {
                 deleteTree(dir);
             }
         }
-        return result("sqlite", ledger, plain, integrate, cpu);
+        return figures.result();
     }
 
     private BenchResult postgres() throws Exception {
@@ -120,10 +110,7 @@ public final class AppendBench {
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
                 .start()) {
-            double[] ledger = new double[runs];
-            double[] plain = new double[runs];
-            double[] integrate = new double[runs];
-            double[][] cpu = new double[2][runs];
+            Runs figures = new Runs("postgresql");
             for (int r = 0; r < runs; r++) {
                 String ledgerDb = "bench_ledger_" + r;
                 String plainDb = "bench_plain_" + r;
@@ -131,17 +118,10 @@ public final class AppendBench {
                     s.execute("CREATE DATABASE " + ledgerDb);
                     s.execute("CREATE DATABASE " + plainDb);
                 }
-                long cpu0 = cpuNanos();
-                double[] l = ledgerRun(PostgresStore.open(pg.getJdbcUrl("postgres", ledgerDb), "postgres", "postgres"), records);
-                long cpu1 = cpuNanos();
-                ledger[r] = l[0];
-                integrate[r] = l[1];
-                plain[r] = records / PlainUpserts.run(pg.getJdbcUrl("postgres", plainDb), "postgres", "postgres", false, records, bodies);
-                cpu[0][r] = (cpu1 - cpu0) / 1e3 / records;
-                cpu[1][r] = (cpuNanos() - cpu1) / 1e3 / records;
-                report("postgresql", r, ledger[r], plain[r], cpu[0][r], cpu[1][r]);
+                figures.measure(r, () -> ledgerRun(PostgresStore.open(pg.getJdbcUrl("postgres", ledgerDb), "postgres", "postgres"), records),
+                        () -> PlainUpserts.run(pg.getJdbcUrl("postgres", plainDb), "postgres", "postgres", false, records, bodies));
             }
-            return result("postgresql", ledger, plain, integrate, cpu);
+            return figures.result();
         } finally {
             deleteTree(dir);
         }
@@ -178,15 +158,44 @@ public final class AppendBench {
         }
     }
 
-    private void report(String engine, int run, double ledger, double plain, double ledgerCpu, double plainCpu) {
-        progress.printf(Locale.ROOT, "  %-10s run %d/%d: ledger %,9.0f/s   plain upserts %,9.0f/s   ratio %.2f   cpu µs/write %.1f vs %.1f%n",
-                engine, run + 1, runs, ledger, plain, ledger / plain, ledgerCpu, plainCpu);
+    @FunctionalInterface
+    private interface Timed<T> {
+        T run() throws Exception;
     }
 
-    private BenchResult result(String engine, double[] ledger, double[] plain, double[] integrate, double[][] cpu) {
-        double l = median(ledger);
-        double p = median(plain);
-        return new BenchResult(engine, records, runs, l, p, l / p, median(integrate), median(cpu[0]), median(cpu[1]));
+    /** One engine's figures, run by run: each run times the ledger side, then the plain side. */
+    private final class Runs {
+        private final String engine;
+        private final double[] ledger = new double[runs];
+        private final double[] plain = new double[runs];
+        private final double[] integrate = new double[runs];
+        private final double[] ledgerCpu = new double[runs];
+        private final double[] plainCpu = new double[runs];
+
+        Runs(String engine) {
+            this.engine = engine;
+        }
+
+        /** @param plainSide returns the seconds the plain upserts took */
+        void measure(int r, Timed<double[]> ledgerSide, Timed<Double> plainSide) throws Exception {
+            long cpu0 = cpuNanos();
+            double[] l = ledgerSide.run();
+            long cpu1 = cpuNanos();
+            double plainSeconds = plainSide.run();
+            ledger[r] = l[0];
+            integrate[r] = l[1];
+            plain[r] = records / plainSeconds;
+            ledgerCpu[r] = (cpu1 - cpu0) / 1e3 / records;
+            plainCpu[r] = (cpuNanos() - cpu1) / 1e3 / records;
+            progress.printf(Locale.ROOT, "  %-10s run %d/%d: ledger %,9.0f/s   plain upserts %,9.0f/s   ratio %.2f   cpu µs/write %.1f vs %.1f%n",
+                    engine, r + 1, runs, ledger[r], plain[r], ledger[r] / plain[r], ledgerCpu[r], plainCpu[r]);
+        }
+
+        BenchResult result() {
+            double l = median(ledger);
+            double p = median(plain);
+            return new BenchResult(engine, records, runs, l, p, l / p, median(integrate), median(ledgerCpu), median(plainCpu));
+        }
     }
 
     /** CPU time of every thread of this process so far, in nanoseconds. */

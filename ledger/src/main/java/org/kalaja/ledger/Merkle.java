@@ -2,6 +2,7 @@ package org.kalaja.ledger;
 
 import java.security.DigestException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * RFC 6962 (section 2.1) / RFC 9162 (section 2.1.1) Merkle tree hashing with SHA-256.
@@ -83,6 +84,17 @@ public final class Merkle {
         } catch (DigestException e) {
             throw new AssertionError("a 32-byte output slot always fits SHA-256", e);
         }
+    }
+
+    /**
+     * The root of the perfect subtree whose {@code count} leaves, {@code count} a power of two, are
+     * the hashes at {@code hashes[offset, offset + 32 * count)}, e.g. the hash a full tile stands for
+     * in the tile above it. {@code hashes} is left unchanged.
+     */
+    public static Hash perfectRoot(byte[] hashes, int offset, int count) {
+        byte[] work = Arrays.copyOfRange(hashes, offset, offset + count * Hash.SIZE);
+        reducePerfect(work, 0, count);
+        return Hash.of(work, 0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.kalaja.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -103,6 +104,19 @@ class MerkleTest {
                     .as("root of size %d", size).isEqualTo(ROOTS[size]);
             assertThat(NaiveMerkle.root(leaves.subList(0, size)).hex()).isEqualTo(ROOTS[size]);
         }
+    }
+
+    @Test
+    void perfectRootOfASliceIsTheRootOfThoseLeavesAndLeavesTheSliceAlone() {
+        List<Hash> leaves = referenceLeaves();
+        byte[] packed = new byte[(1 + 8) * Hash.SIZE];
+        for (int i = 0; i < 8; i++) leaves.get(i).copyTo(packed, (1 + i) * Hash.SIZE);
+        byte[] before = packed.clone();
+
+        assertThat(Merkle.perfectRoot(packed, Hash.SIZE, 8).hex()).isEqualTo(ROOTS[8]);
+        assertThat(Merkle.perfectRoot(packed, Hash.SIZE, 4).hex()).isEqualTo(ROOTS[4]);
+        assertThat(packed).isEqualTo(before);
+        assertThatThrownBy(() -> Merkle.perfectRoot(packed, 0, 6)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -38,7 +38,12 @@ class VaultAttackTest {
     }
 
     private Path vault() throws Exception {
-        Path copy = dir.resolve("vault");
+        return vault("vault");
+    }
+
+    /** A fresh copy of the shipped vault, under {@code name}. */
+    private Path vault(String name) throws Exception {
+        Path copy = dir.resolve(name);
         try (var files = Files.walk(log.vault)) {
             for (Path p : files.toList()) {
                 Path target = copy.resolve(log.vault.relativize(p).toString());
@@ -56,6 +61,12 @@ class VaultAttackTest {
     private static void tamper(Path file, UnaryOperator<byte[]> change) throws Exception {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         Files.write(file, change.apply(Files.readAllBytes(file)));
+    }
+
+    /** Changes the last padding character of a bundle's JSON bodies: the entry stays well formed. */
+    private static byte[] changeLastPadding(byte[] b) {
+        b[new String(b, StandardCharsets.ISO_8859_1).lastIndexOf('x')] = 'y';
+        return b;
     }
 
     private static byte[] flip(byte[] b, int at) {
@@ -110,11 +121,7 @@ class VaultAttackTest {
     void flippedByteInAVaultBundleNamesTheEntry() throws Exception {
         Path vault = vault();
         BundleId bundle = new BundleId(1, 256);
-        tamper(vault.resolve(bundle.path()), b -> {
-            String s = new String(b, StandardCharsets.ISO_8859_1);
-            b[s.lastIndexOf('x')] = 'y';
-            return b;
-        });
+        tamper(vault.resolve(bundle.path()), VaultAttackTest::changeLastPadding);
 
         CliTest.Run r = verify(vault);
 
@@ -147,6 +154,35 @@ class VaultAttackTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("FAILED: vault tile " + tile.path() + " is missing");
+    }
+
+    @Test
+    void changedPartialBundleOfAnEarlierCheckpointIsNamed() throws Exception {
+        Path vault = vault();
+        long first = Long.parseLong(history(vault).getFirst());
+        BundleId partial = new BundleId(first / 256, (int) (first % 256));
+        tamper(vault.resolve(partial.path()), VaultAttackTest::changeLastPadding);
+
+        CliTest.Run r = verify(vault);
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("FAILED: vault bundle " + partial.path() + " of an earlier checkpoint is not a prefix of "
+                + new BundleId(first / 256, 256).path()).contains(partial.path() + " was changed");
+    }
+
+    @Test
+    void changedPartialTilesOfAnEarlierCheckpointAreNamed() throws Exception {
+        long first = Long.parseLong(history(vault()).getFirst());
+        for (TileId partial : List.of(new TileId(0, first / 256, (int) (first % 256)), new TileId(1, 0, (int) (first / 256)))) {
+            Path vault = vault("level-" + partial.level());
+            tamper(vault.resolve(partial.path()), b -> flip(b, 0));
+
+            CliTest.Run r = verify(vault);
+
+            assertThat(r.exit()).as(partial.path()).isEqualTo(1);
+            assertThat(r.out()).startsWith("FAILED: vault tile " + partial.path() + " of an earlier checkpoint")
+                    .contains(partial.path() + " was changed");
+        }
     }
 
     @Test

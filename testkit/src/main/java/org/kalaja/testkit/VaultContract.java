@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.kalaja.engine.vault.ReadBuffer;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.engine.vault.VaultException;
 import org.kalaja.engine.vault.VaultPaths;
@@ -95,6 +96,24 @@ public abstract class VaultContract extends VaultFixture {
                     .hasMessageContaining("second writer");
         }
         assertThat(vault.get(TILE)).hasValueSatisfying(held -> assertThat(held).isEqualTo(bytes("first")));
+    }
+
+    @Test
+    void readIntoReturnsWhatGetReturnsReusingOneBufferForLargerAndSmallerContents() {
+        byte[] big = new byte[300_000];
+        new Random(7).nextBytes(big);
+        byte[] small = bytes("a short partial bundle");
+        vault.put(BUNDLE, big);
+        vault.put(PARTIAL_BUNDLE, small);
+        ReadBuffer buffer = new ReadBuffer(16);
+
+        assertThat(vault.readInto(BUNDLE, buffer)).isTrue();
+        assertThat(buffer.copy()).isEqualTo(big);
+        assertThat(vault.readInto(PARTIAL_BUNDLE, buffer)).isTrue();
+        assertThat(buffer.length()).isEqualTo(small.length);
+        assertThat(buffer.copy()).isEqualTo(small);
+        assertThat(vault.readInto(TileId.full(0, 1).path(), buffer)).isFalse();
+        assertThat(buffer.length()).isZero();
     }
 
     @Test

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.kalaja.engine.VerificationException;
+import org.kalaja.engine.vault.ReadBuffer;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.engine.vault.VaultPaths;
 import org.kalaja.ledger.BlobRef;
@@ -23,8 +23,8 @@ import org.kalaja.ledger.TilePath;
  * Reads and authenticates a run of entry bundles of the target tree; many run at once, one per core.
  * Per bundle: it holds exactly its width of entries; their leaf hashes reduce to the
  * hash the authenticated tile above holds (or, on the right edge, equal the authenticated partial
- * tile); the vault's level 0 tile equals them; older partial bundles and tiles of the same index are
- * prefixes of it; every blob an entry references is present with its SHA-256 and length. When the
+ * tile); the vault's level 0 tile equals them; every blob an entry references is present with its
+ * SHA-256 and length. ({@link EarlierPartials} checks the partials of earlier trees beside it.) When the
  * entries are kept for a store, every one is decoded (strictly, canonically); an audit decodes only
  * those that may reference a blob, the rest being authenticated bytes it has no further use for.
  */
@@ -37,19 +37,13 @@ final class BundleWork {
     private final Vault vault;
     private final VaultTree tree;
     private final long size;
-    private final Map<Long, List<Integer>> olderPartials;
     private final boolean keep;
 
-    /**
-     * @param keep          whether the chunks carry the entries (bytes and decoded) and blobs, for a sink that writes them
-     * @param olderPartials widths of partial bundles ({@code -1 - width}) and level 0 partial tiles
-     *                      ({@code width}) the vault holds beside the target tree's, by bundle index
-     */
-    BundleWork(Vault vault, VaultTree tree, long size, Map<Long, List<Integer>> olderPartials, boolean keep) {
+    /** @param keep whether the chunks carry the entries (bytes and decoded) and blobs, for a sink that writes them */
+    BundleWork(Vault vault, VaultTree tree, long size, boolean keep) {
         this.vault = vault;
         this.tree = tree;
         this.size = size;
-        this.olderPartials = olderPartials;
         this.keep = keep;
     }
 
@@ -61,12 +55,16 @@ final class BundleWork {
         Map<Hash, byte[]> blobs = new HashMap<>();
         long bytes = 0;
         int blobsChecked = 0;
+        ReadBuffer bundle = new ReadBuffer(1 << 16);
         for (long b = firstBundle; b < endBundle; b++) {
             BundleId id = BundleId.ofEntry(b * TilePath.FULL_WIDTH, size);
-            byte[] raw = vault.get(id.path()).orElseThrow(() -> new VerificationException("vault bundle " + id.path()
-                    + " (entries " + id.firstEntry() + ".." + (id.firstEntry() + id.width() - 1) + ") is missing from " + vault.describe()));
-            bytes += raw.length;
-            int[] offsets = offsets(id, raw);
+            if (!vault.readInto(id.path(), bundle)) {
+                throw new VerificationException("vault bundle " + id.path() + " (entries " + id.firstEntry() + ".."
+                        + (id.firstEntry() + id.width() - 1) + ") is missing from " + vault.describe());
+            }
+            byte[] raw = bundle.array();
+            bytes += bundle.length();
+            int[] offsets = offsets(id, raw, bundle.length());
             byte[] leaves = new byte[id.width() * Hash.SIZE];
             for (int i = 0; i < id.width(); i++) {
                 Merkle.leafHash(raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2, leaves, i * Hash.SIZE);
@@ -87,7 +85,6 @@ final class BundleWork {
                     entries.add(Arrays.copyOfRange(raw, offsets[i] + 2, offsets[i + 1]));
                 }
             }
-            checkOlderPartials(id, raw, offsets, leaves);
             leafTiles.add(leaves);
         }
         return new Chunk(first, (int) (Math.min(size, endBundle * TilePath.FULL_WIDTH) - first), entries, decoded, leafTiles, blobs, blobsChecked, bytes);
@@ -143,26 +140,26 @@ final class BundleWork {
 
     /**
      * Where each entry's 2-byte length prefix starts, plus the end, read in place (no copies: most of
-     * an audit's time would otherwise go to allocating). The bundle MUST hold exactly {@code id.width()}
-     * entries and nothing after them.
+     * an audit's time would otherwise go to allocating). The bundle, {@code raw[0, length)}, MUST hold
+     * exactly {@code id.width()} entries and nothing after them.
      */
-    private static int[] offsets(BundleId id, byte[] raw) throws VerificationException {
+    private static int[] offsets(BundleId id, byte[] raw, int length) throws VerificationException {
         int[] at = new int[id.width() + 1];
         int p = 0;
         for (int i = 0; i < id.width(); i++) {
-            if (raw.length - p < 2) {
+            if (length - p < 2) {
                 throw new VerificationException("vault bundle " + id.path() + " is truncated at offset " + p + ": it holds " + i
                         + " entries, not " + id.width());
             }
             at[i] = p;
             p += 2 + (((raw[p] & 0xFF) << 8) | (raw[p + 1] & 0xFF));
-            if (p > raw.length) {
+            if (p > length) {
                 throw new VerificationException("vault bundle " + id.path() + " is truncated: entry " + (id.firstEntry() + i)
                         + " declares more bytes than remain");
             }
         }
-        if (p != raw.length) {
-            throw new VerificationException("vault bundle " + id.path() + " has " + (raw.length - p) + " bytes after its "
+        if (p != length) {
+            throw new VerificationException("vault bundle " + id.path() + " has " + (length - p) + " bytes after its "
                     + id.width() + " entries");
         }
         at[id.width()] = p;
@@ -205,35 +202,5 @@ final class BundleWork {
                     + " and " + content.length + " bytes; the entry says " + ref.sha256() + " and " + ref.length() + " bytes");
         }
         if (keep) blobs.put(found, content);
-    }
-
-    /** Partial bundles and tiles of earlier checkpoints are prefixes of what the target tree holds. */
-    private void checkOlderPartials(BundleId id, byte[] raw, int[] offsets, byte[] leaves) throws VerificationException {
-        for (int code : olderPartials.getOrDefault(id.index(), List.of())) {
-            int width = code < 0 ? -1 - code : code;
-            if (width >= id.width()) continue; // of a tree beyond the target, or the target's own
-            String path = code < 0 ? new BundleId(id.index(), width).path() : new TileId(0, id.index(), width).path();
-            byte[] held = vault.get(path).orElseThrow(() -> new VerificationException(path + " vanished while it was read"));
-            byte[] expected = code < 0 ? Arrays.copyOf(raw, offsets[width]) : Arrays.copyOf(leaves, width * Hash.SIZE);
-            if (!Arrays.equals(held, expected)) {
-                throw new VerificationException("vault " + (code < 0 ? "bundle " : "tile ") + path + " of an earlier checkpoint is"
-                        + " not a prefix of " + (code < 0 ? id.path() : id.tile().path()) + ", which the checkpoint commits to: "
-                        + path + " was changed");
-            }
-        }
-    }
-
-    /** Groups the vault's partial bundle and level 0 tile paths by bundle index (see the constructor). */
-    static Map<Long, List<Integer>> olderPartials(List<String> tilePaths, Set<String> ofTarget) {
-        Map<Long, List<Integer>> out = new HashMap<>();
-        for (String p : tilePaths) {
-            if (!p.contains(".p/") || ofTarget.contains(p)) continue;
-            if (TilePath.parse(p) instanceof BundleId b) {
-                out.computeIfAbsent(b.index(), k -> new ArrayList<>()).add(-1 - b.width());
-            } else if (TilePath.parse(p) instanceof TileId t && t.level() == 0) {
-                out.computeIfAbsent(t.index(), k -> new ArrayList<>()).add(t.width());
-            }
-        }
-        return out;
     }
 }

@@ -2,21 +2,17 @@ package org.kalaja.engine.recovery;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import org.kalaja.engine.VerificationException;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.engine.vault.VaultException;
-import org.kalaja.engine.vault.VaultPaths;
-import org.kalaja.ledger.BundleId;
 import org.kalaja.ledger.Checkpoint;
 import org.kalaja.ledger.Hash;
 import org.kalaja.ledger.TileId;
@@ -30,8 +26,9 @@ import org.kalaja.ledger.VerifierKey;
  * {@link Recovery}: the newest checkpoint of the history with the log's signature and the witness
  * quorum ({@link VaultHistory}); the tiles above the entries, top-down from that checkpoint's root
  * ({@link VaultTree}); then every entry bundle, streamed and checked on all cores ({@link BundleWork}),
- * in index order; finally every older checkpoint of the history against the same tree, so that a
- * second tree signed by the log's key (a fork) is caught.
+ * in index order, while another thread checks the partial tiles and bundles of earlier checkpoints
+ * ({@link EarlierPartials}); finally every older checkpoint of the history against the same tree, so
+ * that a second tree signed by the log's key (a fork) is caught.
  *
  * <p>It stops at the first discrepancy with a {@link VerificationException} naming the object (path,
  * index, expected and found hash). A vault that cannot be read throws {@link VaultException}.
@@ -98,14 +95,14 @@ public final class VaultAudit {
                 + keys.witnesses().size() + " witnesses (quorum " + keys.quorum() + ")"));
         history.findings().forEach(f -> progress.accept("WARNING: " + f));
         VaultTree tree = VaultTree.load(vault, target);
-        List<String> tilePaths = vault.list(VaultPaths.TILES);
-        Set<String> ofTarget = new HashSet<>();
-        TileId.tilesOf(size).forEach(t -> ofTarget.add(t.path()));
-        BundleId.bundlesOf(size).forEach(b -> ofTarget.add(b.path()));
-        checkUpperPartials(vault, tilePaths, ofTarget, tree, size);
         sink.start(history, tree);
 
-        BundleWork work = new BundleWork(vault, tree, size, BundleWork.olderPartials(tilePaths, ofTarget), keep);
+        FutureTask<Void> partials = new FutureTask<>(() -> {
+            new EarlierPartials(vault, tree, size).check();
+            return null;
+        });
+        Thread.ofPlatform().daemon(true).name("kalaja-verify-partials").start(partials);
+        BundleWork work = new BundleWork(vault, tree, size, keep);
         long bundles = (size + TilePath.FULL_WIDTH - 1) / TilePath.FULL_WIDTH;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         // Small logs in small units, so every core has work and a failed recovery keeps what was authenticated.
@@ -129,8 +126,10 @@ public final class VaultAudit {
                     blobs += chunk.blobsChecked();
                     meter.advance(chunk.count(), chunk.bytes());
                 }
+                await(partials);
             } finally {
                 inFlight.forEach(f -> f.cancel(true));
+                partials.cancel(true);
             }
         }
         checkHistory(vault, history, tree);
@@ -139,7 +138,7 @@ public final class VaultAudit {
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static BundleWork.Chunk await(Future<BundleWork.Chunk> f) throws VerificationException {
+    private static <T> T await(Future<T> f) throws VerificationException {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -151,24 +150,6 @@ public final class VaultAudit {
                 case VaultException v -> throw v;
                 case RuntimeException r -> throw r;
                 default -> throw new IllegalStateException(e.getCause());
-            }
-        }
-    }
-
-    /** Partial tiles of level 1 and up left by earlier checkpoints are prefixes of the authenticated ones. */
-    private static void checkUpperPartials(Vault vault, List<String> tilePaths, Set<String> ofTarget, VaultTree tree, long size)
-            throws VerificationException {
-        for (String p : tilePaths) {
-            if (!p.contains(".p/") || ofTarget.contains(p) || !(TilePath.parse(p) instanceof TileId t) || t.level() == 0) continue;
-            long hashes = size >>> (8 * t.level());
-            if (t.index() * TilePath.FULL_WIDTH + t.width() > hashes) continue; // of a tree beyond the target
-            byte[] truth = tree.upper(t.level(), t.index());
-            byte[] held = vault.get(p).orElseThrow(() -> new VerificationException(p + " vanished while it was read"));
-            int h = VaultTree.firstDifference(held, Arrays.copyOf(truth, t.width() * Hash.SIZE));
-            if (h >= 0) {
-                throw new VerificationException("vault tile " + p + " of an earlier checkpoint differs at hash " + h
-                        + " from " + TileId.inTree(t.level(), t.index(), size).path() + ", which the checkpoint commits to: " + p
-                        + " was changed");
             }
         }
     }

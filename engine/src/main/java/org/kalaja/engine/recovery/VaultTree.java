@@ -8,6 +8,7 @@ import org.kalaja.engine.VerificationException;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.ledger.Checkpoint;
 import org.kalaja.ledger.Hash;
+import org.kalaja.ledger.Merkle;
 import org.kalaja.ledger.TileId;
 import org.kalaja.ledger.TileReader;
 import org.kalaja.ledger.TilePath;
@@ -104,11 +105,7 @@ final class VaultTree {
 
     /** The Merkle root of a full tile's 256 hashes: the perfect subtree they span. */
     static Hash subtreeRoot(byte[] fullTile) {
-        List<Hash> hashes = new java.util.ArrayList<>(TilePath.FULL_WIDTH);
-        for (int i = 0; i < TilePath.FULL_WIDTH; i++) hashes.add(Hash.of(fullTile, i * Hash.SIZE));
-        return TreeBuilder.append(0, (l, i, w) -> {
-            throw new IllegalStateException("an empty tree has no tiles");
-        }, hashes).root();
+        return Merkle.perfectRoot(fullTile, 0, TilePath.FULL_WIDTH);
     }
 
     /** The index of the first hash where two tiles differ, or -1. */

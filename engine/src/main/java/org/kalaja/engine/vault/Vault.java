@@ -61,6 +61,24 @@ public interface Vault extends AutoCloseable {
     Optional<byte[]> get(String path);
 
     /**
+     * Reads what {@link #get} would return into {@code into}, reusing its array: for verifiers,
+     * which read every bundle once and drop it. The default adopts {@link #get}'s fresh array.
+     *
+     * @return false, leaving {@code into} empty, if nothing was written at {@code path}
+     * @throws IllegalArgumentException if {@code path} is not a write-once layout path
+     * @throws VaultException if the vault could not be read
+     */
+    default boolean readInto(String path, ReadBuffer into) {
+        Optional<byte[]> content = get(path);
+        if (content.isEmpty()) {
+            into.filled(0);
+            return false;
+        }
+        into.adopt(content.get());
+        return true;
+    }
+
+    /**
      * Publishes {@code signedNote} as {@link VaultPaths#CHECKPOINT}, replacing the previous one
      * atomically. The caller MUST first {@link #put} the same bytes at {@link VaultPaths#history(long)}.
      *

@@ -29,6 +29,14 @@ class ArchitectureTest {
     void engineDependsOnNoDriverAndNotOnTheServer() {
         noClasses().that().resideInAPackage("org.kalaja.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
+                        "org.kalaja.sentinel..", "org.kalaja.testkit..")
+                .check(kalaja);
+    }
+
+    @Test
+    void sentinelDependsOnNoDriverAndNotOnTheServer() {
+        noClasses().that().resideInAPackage("org.kalaja.sentinel..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
                         "org.kalaja.testkit..")
                 .check(kalaja);
     }

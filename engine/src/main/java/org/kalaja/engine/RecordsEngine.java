@@ -74,10 +74,14 @@ public final class RecordsEngine implements AutoCloseable {
     }
 
     /**
-     * Appends an engine event (tokens, configuration) to a system collection, with the same
-     * guarantees as a record write. Not for API callers' data.
+     * Appends an engine or sentinel event (tokens, configuration, access events, incidents,
+     * containment) to a system collection ({@code kalaja.*}), with the same guarantees as a record
+     * write. Not for API callers' data: the HTTP API MUST NOT pass a caller's collection here.
+     *
+     * @param expectedVersion as for {@link #put}; {@code -1} for none
+     * @throws IllegalArgumentException if {@code id}'s collection is not a system collection
      */
-    CompletableFuture<WriteResult> appendSystem(EntryKind kind, Caller caller, RecordId id, byte[] json,
+    public CompletableFuture<WriteResult> appendSystem(EntryKind kind, Caller caller, RecordId id, byte[] json,
             long expectedVersion) {
         if (!id.collection().startsWith(Names.SYSTEM_PREFIX)) {
             throw new IllegalArgumentException("not a system collection: " + id.collection());

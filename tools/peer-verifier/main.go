@@ -4,9 +4,13 @@
 //	peer-verifier -log <url or dir> -vkey <vkey> [-witness-vkey <vkey> ...]
 //	              [-checkpoint FILE] [-old-checkpoint FILE] [-inclusion N,M,...]
 //	peer-verifier -checkpoint FILE -vkey <vkey> [-witness-vkey <vkey> ...]
+//	peer-verifier -evidence DIR -vkey <vkey> [-witness-vkey <vkey> ...]
 //
 // -checkpoint verifies the log against a signed checkpoint from elsewhere (a witness-cosigned one)
 // instead of the log's own; without -log it checks only that checkpoint's signatures.
+//
+// -evidence checks a Kalaja evidence pack offline: every proofs/<n>.tlog-proof against entries/<n>.entry
+// and the pack's one checkpoint, and the manifest's SHA-256 of every file.
 //
 // It prints one JSON line: {"ok":true,...} on success, or {"ok":false,"error":"..."} and exits 1.
 package main
@@ -48,6 +52,7 @@ type options struct {
 	checkpoint    string
 	oldCheckpoint string
 	inclusion     []int64
+	evidence      string
 }
 
 func main() {
@@ -86,11 +91,19 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "signed checkpoint file to verify instead of the log's own (e.g. one cosigned by witnesses)")
 	fs.StringVar(&o.oldCheckpoint, "old-checkpoint", "", "signed checkpoint file of an earlier tree to prove consistency with")
 	fs.StringVar(&inclusion, "inclusion", "", "comma-separated entry indexes to prove inclusion of")
+	fs.StringVar(&o.evidence, "evidence", "", "a Kalaja evidence pack directory to verify offline")
 	if err := fs.Parse(args); err != nil {
 		return o, fmt.Errorf("usage: %v", err)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("usage: unexpected arguments %q", fs.Args())
+	}
+	o.witnessVkeys = witnesses
+	if o.evidence != "" {
+		if o.vkey == "" || o.base != "" || o.checkpoint != "" || o.oldCheckpoint != "" || inclusion != "" {
+			return o, fmt.Errorf("usage: -evidence takes -vkey and -witness-vkey only")
+		}
+		return o, nil
 	}
 	if o.vkey == "" || (o.base == "" && o.checkpoint == "") {
 		return o, fmt.Errorf("usage: -vkey and -log or -checkpoint are required")

@@ -26,6 +26,9 @@ func verify(o options) (summary, error) {
 		}
 		witnesses = append(witnesses, v)
 	}
+	if o.evidence != "" {
+		return verifyEvidence(o.evidence, logKey, witnesses)
+	}
 	var src source
 	where := o.checkpoint
 	var signed []byte

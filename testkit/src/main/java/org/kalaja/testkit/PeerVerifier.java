@@ -93,6 +93,27 @@ public final class PeerVerifier {
             command.addAll(List.of("-inclusion",
                     Arrays.stream(inclusionIndexes).mapToObj(Long::toString).collect(Collectors.joining(","))));
         }
+        return verdict(command);
+    }
+
+    /**
+     * Checks an evidence pack (Kalaja's {@code kalaja-evidence/v1} directory) offline: every
+     * {@code proofs/<n>.tlog-proof} against {@code entries/<n>.entry} with Go's {@code tlog.CheckRecord},
+     * its checkpoint's signature by {@code vkey} and a cosignature by each of {@code witnessVkeys}, every
+     * proof against the pack's one {@code checkpoint}, and the manifest's SHA-256 of each file.
+     * {@link Result#inclusionChecked()} counts the proofs verified.
+     *
+     * @throws IllegalStateException if the tool crashed, timed out or printed no verdict
+     */
+    public Result verifyEvidence(Path dir, String vkey, List<String> witnessVkeys) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "-evidence", dir.toString(), "-vkey", vkey));
+        for (String w : witnessVkeys) {
+            command.addAll(List.of("-witness-vkey", w));
+        }
+        return verdict(command);
+    }
+
+    private static Result verdict(List<String> command) {
         Run run = run(command);
         String verdict = run.stdout().strip();
         int lastLine = verdict.lastIndexOf('\n');

@@ -1,0 +1,31 @@
+package org.kalaja.sentinel.contain;
+
+import java.time.Instant;
+import java.util.List;
+import org.kalaja.sentinel.sigma.Fields;
+
+/**
+ * Decides which rules an event makes match. Called on request threads: it MUST be thread-safe and cost
+ * a few microseconds for an event no rule matches; a match MUST be returned to every caller whose
+ * event keeps the rule's condition true, so that concurrent requests cannot slip past a threshold.
+ */
+public interface Detector {
+    /** A detector that never matches. */
+    Detector NONE = new Detector() {
+        @Override
+        public List<Finding> detect(Fields event, Instant time) {
+            return List.of();
+        }
+    };
+
+    List<Finding> detect(Fields event, Instant time);
+
+    /** Drops windows idle longer than their span; called about once a second. */
+    default void sweep(Instant now) {
+    }
+
+    /** How many rules it evaluates. */
+    default int rules() {
+        return 0;
+    }
+}

@@ -69,7 +69,10 @@ final class EntryEvents {
         };
     }
 
-    /** An ACCESS batch: {@code {"t0", "origins":[[actor,name,role,address,ua]], "events":[[µs,origin,action,c,k,count,reason]]}}. */
+    /**
+     * An ACCESS batch: {@code {"t0", "origins":[[actor,name,role,address,ua]], "events":[[µs,origin,action,c,k,count,reason
+     * [,version [,fields]]]]}}.
+     */
     private static List<AuditEvent> access(long index, Entry e) {
         JsonNode b = body(e);
         List<AuditEvent> out = new ArrayList<>();
@@ -81,7 +84,7 @@ final class EntryEvents {
                 String reason = ev.path(6).asText("");
                 AuditEvent a = event(t0.plus(ev.get(0).asLong(), ChronoUnit.MICROS), Action.ofId(ev.get(2).asText()),
                         o.get(0).asText(), o.path(3).asText(""), o.path(4).asText(""), ev.path(3).asText(""),
-                        ev.path(4).asText(""), -1, index, ev.path(5).asInt(1), reason);
+                        ev.path(4).asText(""), ev.size() > 7 ? ev.get(7).asLong() : -1, index, ev.path(5).asInt(1), reason);
                 out.add(a);
             }
             return out;

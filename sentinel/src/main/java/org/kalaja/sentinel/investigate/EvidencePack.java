@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.kalaja.engine.TransparencyLog;
@@ -248,16 +247,10 @@ public final class EvidencePack {
         return b.toString();
     }
 
-    /** For tests and tools: the entry indexes a manifest lists. */
+    /** The entry indexes a manifest lists, in its order; -1 for an entry without an index. */
     static List<Long> listedEntries(JsonNode manifest) {
         List<Long> out = new ArrayList<>();
         manifest.path("entries").forEach(e -> out.add(e.path("index").asLong(-1)));
         return out;
-    }
-
-    /** Parses a vkey or empty. */
-    static Optional<String> text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || !v.isTextual() ? Optional.empty() : Optional.of(v.asText());
     }
 }

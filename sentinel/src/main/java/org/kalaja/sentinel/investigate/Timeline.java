@@ -24,7 +24,6 @@ import org.kalaja.engine.spi.StoredEntry;
 import org.kalaja.ledger.Entry;
 import org.kalaja.ledger.EntryCodec;
 import org.kalaja.ledger.EntryKind;
-import org.kalaja.sentinel.Action;
 import org.kalaja.sentinel.AuditEvent;
 import org.kalaja.sentinel.Incident;
 
@@ -247,10 +246,5 @@ public record Timeline(Incident incident, String node, Instant since, long fromI
         Map<String, Long> counts = new LinkedHashMap<>();
         items.stream().filter(i -> i.why() == why).forEach(i -> counts.merge(i.action(), 1L, Long::sum));
         return counts;
-    }
-
-    /** Whether any implicated item is a record deletion, an overwrite or a read: used to type the incident. */
-    boolean has(Action action) {
-        return items.stream().anyMatch(i -> i.why() == Why.IMPLICATED && i.action().equals(action.id()));
     }
 }

@@ -50,6 +50,8 @@ final class AttackLog implements AutoCloseable {
     final List<Long> incidentIndexes = new ArrayList<>();
     final List<Long> clerkIndexes = new ArrayList<>();
     final long otherIncidentIndex;
+    /** An ACCESS batch: a clerk's read (ordinal 0), the attacker's list (1), a failed sign-in from the attacker's address (2). */
+    final long accessIndex;
     final Incident incident;
 
     AttackLog(Path dir) throws Exception {
@@ -65,6 +67,12 @@ final class AttackLog implements AutoCloseable {
         for (String k : List.of("b2", "b3", "b4")) attackerIndexes.add(done(engine.delete(ATTACK, "births", k, -1, "")).index());
         attackerIndexes.add(put(ATTACK, "births", "b5", "{\"cipher\":\"" + "A".repeat(70_000) + "\"}"));
         clerkIndexes.add(put(CLERKING, "births", "b6", "{\"name\":\"child 6\",\"approved\":true}"));
+        accessIndex = system(EntryKind.ACCESS, "kalaja.audit", "access", "{\"v\":1,\"node\":\"n1\",\"t0\":\"" + Instant.now() + "\","
+                + "\"origins\":[[\"" + CLERK + "\",\"clerk\",\"clerk\",\"198.51.100.20\",\"portal/2.1\"],"
+                + "[\"" + ATTACKER + "\",\"backend\",\"admin\",\"" + ATTACKER_ADDRESS + "\",\"curl/8.5\"],"
+                + "[\"anonymous\",\"\",\"\",\"" + ATTACKER_ADDRESS + "\",\"curl/8.5\"]],"
+                + "\"events\":[[0,0,\"record.get\",\"births\",\"b6\",1,\"\",2],[15,1,\"record.list\",\"births\",\"\",1000,\"\"],"
+                + "[30,2,\"auth.failure\",\"\",\"\",1,\"unknown_token\"]]}");
         clerkIndexes.add(put(CLERKING, "births", "b3", "{\"name\":\"child 3\",\"re-entered\":true}"));
         incident = new Incident(INCIDENT_ID, new Incident.Rule("mr_kalaja_mass_deletion", "mass_deletion",
                 "Mass deletion of records", "high"), List.of(new Incident.Technique("T1485", "Data Destruction", "impact")),
@@ -100,6 +108,7 @@ final class AttackLog implements AutoCloseable {
     TreeSet<Long> expectedTimeline() {
         TreeSet<Long> s = new TreeSet<>(attackerIndexes);
         s.addAll(incidentIndexes);
+        s.add(accessIndex);
         return s;
     }
 

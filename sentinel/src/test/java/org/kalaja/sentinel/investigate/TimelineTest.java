@@ -37,9 +37,14 @@ class TimelineTest {
         Timeline t = attack.timeline();
         assertThat(new TreeSet<>(t.entryIndexes())).isEqualTo(attack.expectedTimeline());
         assertThat(t.entryIndexes()).doesNotContain(attack.otherIncidentIndex).doesNotContainAnyElementsOf(attack.clerkIndexes);
-        assertThat(t.items()).filteredOn(i -> i.why() == Why.IMPLICATED)
+        assertThat(t.items()).filteredOn(i -> i.why() == Why.IMPLICATED && i.index() != attack.accessIndex)
                 .allSatisfy(i -> assertThat(i.actor()).isEqualTo(AttackLog.ATTACKER))
                 .extracting(Timeline.Item::index).containsExactlyElementsOf(attack.attackerIndexes);
+        // From the access batch: the attacker's list and the failed sign-in from its address, not the clerk's read.
+        assertThat(t.items()).filteredOn(i -> i.index() == attack.accessIndex)
+                .extracting(Timeline.Item::ordinal, Timeline.Item::actor, Timeline.Item::action, Timeline.Item::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, AttackLog.ATTACKER, "record.list", "success"),
+                        org.assertj.core.groups.Tuple.tuple(2, "anonymous", "auth.failure", "failure"));
         assertThat(t.items()).filteredOn(i -> i.why() != Why.IMPLICATED)
                 .extracting(Timeline.Item::action).containsExactly("finding", "incident.update", "actor.freeze", "safe_mode.enter");
         assertThat(t.indicators().addresses()).containsExactly(AttackLog.ATTACKER_ADDRESS);
@@ -84,7 +89,7 @@ class TimelineTest {
         assertThat(md).contains("# Incident " + AttackLog.INCIDENT_ID, "T1485 Data Destruction", "births/b2",
                 "| safe_mode.enter |");
         var json = TimelineFormat.JSON.readTree(out.resolve("timeline.json").toFile());
-        assertThat(json.get("items")).hasSize(attack.expectedTimeline().size());
+        assertThat(json.get("items")).hasSize(attack.expectedTimeline().size() + 1); // the access entry holds two items
         assertThat(json.get("incident").asText()).isEqualTo(AttackLog.INCIDENT_ID);
     }
 }

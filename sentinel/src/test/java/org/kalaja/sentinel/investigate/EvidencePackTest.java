@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kalaja.engine.Caller;
+import org.kalaja.engine.vault.DirectoryVault;
+import org.kalaja.engine.vault.VaultPaths;
 import org.kalaja.ledger.Checkpoint;
 import org.kalaja.ledger.Hash;
 import org.kalaja.ledger.Note;
@@ -71,6 +73,21 @@ class EvidencePackTest {
         EvidenceVerifier.Report fromPack = EvidenceVerifier.verify(p, EvidenceVerifier.Keys.none());
         assertThat(fromPack.ok()).isTrue();
         assertThat(fromPack.keysFromPack()).contains("log key", "witness keys");
+    }
+
+    @Test
+    void packAgainstAVaultsPublishedCheckpointVerifies() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("vault"));
+        try (DirectoryVault vault = DirectoryVault.open(root)) {
+            byte[] note = anchor.checkpoint().toBytes();
+            vault.put(VaultPaths.history(anchor.size()), note);
+            vault.putCheckpoint(note);
+            Path p = dir.resolve("from-vault");
+            EvidencePack.Written w = EvidencePack.write(attack.store, timeline, stix, EvidencePack.Anchor.of(vault, anchor.keys()), p);
+            assertThat(w.witnessed()).isTrue();
+            assertThat(w.checkpointSize()).isEqualTo(anchor.size());
+            assertThat(EvidenceVerifier.verify(p, keys()).failures()).isEmpty();
+        }
     }
 
     @Test

@@ -111,7 +111,6 @@ func parseFlags(args []string) (options, error) {
 	if o.base == "" && (o.oldCheckpoint != "" || inclusion != "") {
 		return o, fmt.Errorf("usage: -old-checkpoint and -inclusion need -log")
 	}
-	o.witnessVkeys = witnesses
 	for _, f := range strings.Split(inclusion, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue

@@ -119,6 +119,10 @@ public final class Guard implements AutoCloseable {
         return detector.rules();
     }
 
+    public int blockedAddresses() {
+        return containment.blocked(clock.instant()).size();
+    }
+
     public int maintenanceWindows() {
         return maintenance.windows().size();
     }

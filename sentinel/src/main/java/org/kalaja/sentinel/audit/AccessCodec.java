@@ -52,6 +52,7 @@ public final class AccessCodec {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String UNKNOWN_OUTCOME = "event.outcome";
+    private static final String ORDINAL = "kalaja.ordinal";
     private static final byte[] V1 = ascii("{\"v\":1,\"node\":");
     private static final byte[] T0 = ascii(",\"t0\":");
     private static final byte[] ORIGINS = ascii(",\"origins\":[");
@@ -159,6 +160,7 @@ public final class AccessCodec {
         String reason = e.outcome() == Outcome.FAILURE && e.reason().isEmpty() ? "failure" : e.reason();
         a.add(e.outcome() == Outcome.SUCCESS ? "" : reason);
         Map<String, Object> extra = new LinkedHashMap<>(e.extra());
+        extra.remove(ORDINAL); // a decoded event's place in its old batch, not a fact about it
         if (e.outcome() == Outcome.UNKNOWN) extra.put(UNKNOWN_OUTCOME, "unknown");
         if (e.version() >= 0 || !extra.isEmpty()) a.add(e.version());
         if (!extra.isEmpty()) a.add(JSON.valueToTree(extra));
@@ -189,7 +191,7 @@ public final class AccessCodec {
                 if (ev.size() > 8) extra.putAll(fields(ev.get(8)));
                 Outcome outcome = reason.isEmpty() ? Outcome.SUCCESS : Outcome.FAILURE;
                 if ("unknown".equals(extra.remove(UNKNOWN_OUTCOME))) outcome = Outcome.UNKNOWN;
-                extra.put("kalaja.ordinal", (long) out.size());
+                extra.put(ORDINAL, (long) out.size());
                 out.add(new AuditEvent(t0.plus(ev.get(0).asLong(), ChronoUnit.MICROS), Action.ofId(ev.get(2).asText()), outcome,
                         o.get(0).asText(), o.get(1).asText(), o.get(2).asText(), o.get(3).asText(), o.get(4).asText(),
                         ev.get(3).asText(), ev.get(4).asText(), ev.size() > 7 ? ev.get(7).asLong() : -1, index,

@@ -137,6 +137,11 @@ public final class OcsfMapper {
             if (!e.reason().isEmpty()) o.put("status_detail", e.reason());
             return;
         }
+        if (k.classUid() == 2004) {
+            // A Detection Finding's status is the finding's: a new one.
+            o.put("status_id", 1).put("status", "New");
+            return;
+        }
         int id = switch (e.outcome()) {
             case SUCCESS -> 1;
             case FAILURE -> 2;

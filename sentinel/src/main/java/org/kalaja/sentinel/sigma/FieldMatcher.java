@@ -23,9 +23,6 @@ final class FieldMatcher implements Predicate<Fields> {
     private static final Set<String> REFUSED = Set.of("base64", "base64offset", "utf16", "utf16le", "utf16be", "wide",
             "windash", "expand", "fieldref", "minute", "hour", "day", "week", "month", "year");
     private static final Set<String> NUMERIC = Set.of("gt", "gte", "lt", "lte");
-    // The spec's PCRE subset: no escapes of letters or digits (classes, back-references, anchors like \b)
-    // and no (? constructs (look-around, inline flags, named groups): java.util.regex would accept them.
-    private static final Pattern OUTSIDE_SUBSET = Pattern.compile("\\\\[A-Za-z0-9]|\\(\\?");
 
     final String field;
     final Set<String> modifiers;
@@ -146,7 +143,7 @@ final class FieldMatcher implements Predicate<Fields> {
                 throw origin.refuse("re with cased/contains/startswith/endswith, on " + field);
             }
             String re = String.valueOf(value);
-            if (OUTSIDE_SUBSET.matcher(re).find()) throw origin.refuse("regular expression outside Sigma's subset '" + re + "' on " + field);
+            if (!inSubset(re)) throw origin.refuse("regular expression outside Sigma's subset '" + re + "' on " + field);
             int flags = (mods.contains("i") ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0)
                     | (mods.contains("m") ? Pattern.MULTILINE : 0) | (mods.contains("s") ? Pattern.DOTALL : 0);
             try {
@@ -168,7 +165,29 @@ final class FieldMatcher implements Predicate<Fields> {
             throw origin.refuse("more than one of contains/startswith/endswith, on " + field);
         }
         Predicate<String> p = Wildcard.compile(pattern, mods.contains("cased"));
+        if (value instanceof Number n && !pattern.contains("*")) {
+            double d = n.doubleValue(); // 1 and 1.0 are the same number, whatever the text
+            return x -> x instanceof Number m ? m.doubleValue() == d : p.test(text(x));
+        }
         return x -> p.test(text(x));
+    }
+
+    /**
+     * The spec's PCRE subset: no escapes of letters or digits (classes, back-references, anchors like
+     * {@code \b}) and no {@code (?} constructs (look-around, inline flags, named groups), which
+     * java.util.regex would otherwise accept with meanings a SIEM may not share.
+     */
+    static boolean inSubset(String re) {
+        for (int i = 0; i < re.length(); i++) {
+            char c = re.charAt(i);
+            if (c == '\\') {
+                if (i + 1 < re.length() && Character.isLetterOrDigit(re.charAt(i + 1))) return false;
+                i++;
+            } else if (c == '(' && i + 1 < re.length() && re.charAt(i + 1) == '?') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String text(Object x) {

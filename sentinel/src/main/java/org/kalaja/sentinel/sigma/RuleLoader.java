@@ -104,7 +104,7 @@ final class RuleLoader {
             String k = String.valueOf(e.getKey());
             if (!KALAJA_KEYS.contains(k)) throw origin.refuse("unknown kalaja field '" + k + "'");
             if (e.getValue() == null) throw origin.refuse("kalaja." + k + " is null");
-            out.put(k, e.getValue());
+            out.put(k, e.getValue() instanceof List<?> l ? List.copyOf(l) : e.getValue());
         }
         if (out.containsKey("attack_version") && !(out.get("attack_version") instanceof String)) {
             throw origin.refuse("kalaja.attack_version must be a string such as '19.0'");

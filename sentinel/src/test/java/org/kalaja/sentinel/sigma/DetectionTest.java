@@ -99,6 +99,19 @@ class DetectionTest {
         assertThat(matches("s: {kalaja.count|gt: 90}\ncondition: s", event("kalaja.count", 90L))).isFalse();
         assertThat(matches("s: {kalaja.count|lt: 90}\ncondition: s", event("kalaja.count", "12"))).isTrue();
         assertThat(matches("s: {kalaja.count|lte: 90}\ncondition: s", event("kalaja.count", "many"))).isFalse();
+        assertThat(matches("s: {kalaja.count: 1.0}\ncondition: s", event("kalaja.count", 1L))).isTrue();
+        assertThat(matches("s: {kalaja.count: 1}\ncondition: s", event("kalaja.count", "1"))).isTrue();
+    }
+
+    @Test
+    void regexSubsetAllowsEscapedPunctuationAndRefusesClassEscapes() {
+        assertThat(FieldMatcher.inSubset("^birth\\.[0-9]+$")).isTrue();
+        assertThat(FieldMatcher.inSubset("a\\\\d")).as("an escaped backslash, then d").isTrue();
+        assertThat(FieldMatcher.inSubset("a\\d")).isFalse();
+        assertThat(FieldMatcher.inSubset("(?i)a")).isFalse();
+        assertThat(FieldMatcher.inSubset("a(?=b)")).isFalse();
+        assertThat(matches("s: {kalaja.key|re: 'a\\.b'}\ncondition: s", event("kalaja.key", "xa.b"))).isTrue();
+        assertThat(matches("s: {kalaja.key|re: 'a\\.b'}\ncondition: s", event("kalaja.key", "axb"))).isFalse();
     }
 
     @Test

@@ -126,17 +126,7 @@ class EvaluatorTest {
 
     @Test
     void temporalOrderedNeedsTheOrderWithinTheSpan() {
-        RuleSet rules = Sigma.rules(dir, """
-                title: A
-                name: a
-                %1$s
-                detection: {s: {event.action: token.create}, condition: s}
-                ---
-                title: B
-                name: b
-                %1$s
-                detection: {s: {event.action: record.delete}, condition: s}
-                ---
+        RuleSet rules = Sigma.rules(dir, Sigma.baseRules("a", "token.create", "b", "record.delete") + """
                 title: Then
                 name: then
                 correlation: {type: temporal_ordered, rules: [a, b], group-by: [user.id], timespan: 5m}
@@ -144,7 +134,7 @@ class EvaluatorTest {
                 title: Both
                 name: both
                 correlation: {type: temporal, rules: [a, b], group-by: [user.id], timespan: 5m}
-                """.formatted(Sigma.LOGSOURCE.strip()));
+                """);
         Evaluator ev = new Evaluator(rules);
         Fields create = event("event.action", "token.create", "user.id", "token:x");
         Fields del = event("event.action", "record.delete", "user.id", "token:x");
@@ -154,6 +144,22 @@ class EvaluatorTest {
         Evaluator late = new Evaluator(rules);
         late.evaluate(create, at(0));
         assertThat(late.evaluate(del, at(301))).isEmpty();
+    }
+
+    @Test
+    void aliasesGroupDifferentFieldsOfDifferentRules() {
+        RuleSet rules = Sigma.rules(dir, Sigma.baseRules("minted", "token.create", "used", "auth.signin") + """
+                title: New token used at once
+                name: minted_then_used
+                correlation: {type: temporal_ordered, rules: [minted, used], group-by: [token], timespan: 1m,
+                              aliases: {token: {minted: kalaja.key, used: user.id}}}
+                """);
+        Evaluator ev = new Evaluator(rules);
+        ev.evaluate(event("event.action", "token.create", "user.id", "token:admin", "kalaja.key", "token:new"), at(0));
+        assertThat(ev.evaluate(event("event.action", "auth.signin", "user.id", "token:other"), at(5))).isEmpty();
+        List<Match> used = ev.evaluate(event("event.action", "auth.signin", "user.id", "token:new"), at(10));
+        assertThat(used).extracting(m -> m.rule().name()).containsExactly("minted_then_used");
+        assertThat(used.getFirst().group()).isEqualTo(Map.of("token", "token:new"));
     }
 
     @Test

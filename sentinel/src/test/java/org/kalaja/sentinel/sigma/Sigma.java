@@ -32,6 +32,16 @@ final class Sigma {
         }
     }
 
+    /** Single-event base rules, one per (name, event.action) pair, as YAML documents each ending in ---. */
+    static String baseRules(String... nameAction) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nameAction.length; i += 2) {
+            out.append("title: ").append(nameAction[i]).append("\nname: ").append(nameAction[i]).append('\n').append(LOGSOURCE)
+                    .append("detection: {s: {event.action: ").append(nameAction[i + 1]).append("}, condition: s}\n---\n");
+        }
+        return out.toString();
+    }
+
     /** An event from alternating field names and values. */
     static Fields event(Object... kv) {
         Map<String, Object> m = new HashMap<>();

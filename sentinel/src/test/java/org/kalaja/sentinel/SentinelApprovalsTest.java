@@ -110,6 +110,27 @@ class SentinelApprovalsTest {
     }
 
     @Test
+    void onlyAnIndependentAdminClosesAnIncidentAndClosingLiftsNoContainment() throws Exception {
+        Files.writeString(dir.resolve("three.yml"), FREEZE_AFTER_THREE);
+        node = new Node(dir, List.of(dir.resolve("three.yml")));
+        Principal alice = node.token(Caller.SYSTEM, Role.ADMIN, "alice");
+        Principal mallory = node.token(alice, Role.ADMIN, "colleague");
+        Principal minted = node.token(mallory, Role.ADMIN, "minted by the colleague");
+        assertThatThrownBy(() -> admitDeletions(mallory, "people", 3)).isInstanceOf(ContainedException.class);
+        String id = node.sentinel.incidents().list().getFirst().id();
+
+        assertThat(catchThrowableOfType(ApprovalException.class,
+                () -> node.sentinel.incidents().close(minted, id, Incident.Status.FALSE_POSITIVE, "")).kind()).isEqualTo(Kind.NOT_INDEPENDENT);
+        Incident closed = node.sentinel.incidents().close(alice, id, Incident.Status.FALSE_POSITIVE, "an announced clean-up");
+
+        assertThat(closed.status()).isEqualTo(Incident.Status.FALSE_POSITIVE);
+        assertThat(closed.actions()).last().asString().contains(alice.actor(), "an announced clean-up");
+        assertThat(node.sentinel.containment().isFrozen(mallory.actor())).isTrue();
+        assertThat(node.sentinel.approvals().request(minted, "actor.unfreeze", Map.of("actor", mallory.actor()), "false positive").status())
+                .isEqualTo(Approval.Status.PENDING);
+    }
+
+    @Test
     void maintenanceWindowNeedsTwoAdminsAndSuppressesTheRule() {
         node = new Node(dir);
         Principal alice = node.token(Caller.SYSTEM, Role.ADMIN, "alice");

@@ -13,9 +13,11 @@ import org.kalaja.ledger.EntryKind;
  * @param blob             content stored beside the entry when {@code body} is a blob reference to it,
  *                         otherwise empty
  * @param idempotencyKey   {@code ""} for none
+ * @param guarded          whether the {@link WriteBarrier} holds it back while closed: callers' puts
+ *                         and deletes; not system entries, compensations or repairs
  */
 record Mutation(EntryKind kind, Caller caller, RecordId id, BodyType bodyType, byte[] body, byte[] blob,
-        long expectedVersion, String idempotencyKey) {
+        long expectedVersion, String idempotencyKey, boolean guarded) {
     static final long ANY_VERSION = -1;
     static final long ABSENT = 0;
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.EngineException.Problem;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
@@ -31,7 +32,11 @@ import org.kalaja.ledger.EntryTooLargeException;
  * again inside the transaction from what it reads there.
  */
 final class Plan {
-    record Pending(Mutation mutation, CompletableFuture<WriteResult> future) {
+    /** A queued mutation; with a {@code repair} it is a repair's INCIDENT entry, committed in a group of its own. */
+    record Pending(Mutation mutation, CompletableFuture<WriteResult> future, @Nullable StateRepair repair) {
+        Pending(Mutation mutation, CompletableFuture<WriteResult> future) {
+            this(mutation, future, null);
+        }
     }
 
     /** The reads a plan is made from, as of {@code size}. */
@@ -87,6 +92,15 @@ final class Plan {
 
     boolean planned() {
         return first >= 0;
+    }
+
+    /**
+     * The state repair this plan carries, if its batch is a repair's INCIDENT entry (always alone) and
+     * that entry was accepted.
+     */
+    @Nullable StateRepair acceptedRepair() {
+        if (batch.size() != 1 || batch.get(0).repair() == null) return null;
+        return outcomes[0] instanceof WriteResult ? batch.get(0).repair() : null;
     }
 
     /** A plan made inside a write transaction, from what it reads: always valid for it. */
@@ -236,7 +250,7 @@ final class Plan {
                 "idempotency key points at entry " + index + ", which the store does not have"));
         Entry e = EntryCodec.decode(stored.data());
         Mutation original = new Mutation(e.kind(), retry.caller(), new RecordId(e.collection(), e.key()), e.bodyType(),
-                e.body(), new byte[0], Mutation.ANY_VERSION, e.idempotencyKey());
+                e.body(), new byte[0], Mutation.ANY_VERSION, e.idempotencyKey(), retry.guarded());
         boolean created = stored.previousIndex() < 0 || StateEffect.of(
                 EntryCodec.decode(store.entry(stored.previousIndex()).orElseThrow().data()).kind()) == StateEffect.TOMBSTONE;
         return replay(retry, original, new WriteResult(original.id(), e.recordVersion(), index, created, false));

@@ -1,11 +1,14 @@
 package org.kalaja.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.EngineException.Problem;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
@@ -24,18 +27,26 @@ import org.kalaja.ledger.EntryKind;
  * committed writes. Every version of every record stays readable: {@link #history}, {@link #getAt},
  * {@link #getAsOf}.
  *
+ * <p>Safe mode: while the {@link #barrier()} is closed, {@link #put} and {@link #delete} are refused
+ * ({@link Problem#REFUSED}); {@link #appendSystem}, {@link #compensate}, {@link #repairStates} and
+ * every read still work.
+ *
  * <p>Thread-safe. Names are validated here ({@link Names}), so callers may pass user input.
  */
 public final class RecordsEngine implements AutoCloseable {
+    /** Where {@link #repairStates} records its incident. */
+    static final String INCIDENTS = Names.SYSTEM_PREFIX + "incidents";
     private final Store store;
     private final EngineConfig config;
     private final RecentEntries recent = new RecentEntries();
     private final Sequencer sequencer;
+    private final WriteBarrier barrier;
 
     private RecordsEngine(Store store, EngineConfig config) {
         this.store = store;
         this.config = config;
         this.sequencer = new Sequencer(store, recent, config.clock(), config.maxBatch(), config.queueCapacity());
+        this.barrier = sequencer.barrier();
     }
 
     /** Starts an engine on {@code store}; the caller keeps ownership of the store and closes it after the engine. */
@@ -51,26 +62,57 @@ public final class RecordsEngine implements AutoCloseable {
         return config;
     }
 
+    /** Safe mode's switch: closed, it refuses callers' puts and deletes (see {@link WriteBarrier}). */
+    public WriteBarrier barrier() {
+        return barrier;
+    }
+
     /**
      * Creates or replaces a record.
      *
      * @param expectedVersion  -1 for no precondition, 0 for "must not exist yet", otherwise the
      *                         version the record must have now (optimistic concurrency)
      * @param idempotencyKey   {@code ""} for none; a retry with the same key gets the first result
+     * @return fails with REFUSED ("safe mode: …"), having written nothing, while the barrier is closed
      */
     public CompletableFuture<WriteResult> put(Caller caller, String collection, String key, byte[] json,
             long expectedVersion, String idempotencyKey) {
-        RecordId id = new RecordId(Names.collection(collection), Names.key(key));
-        return submitPut(EntryKind.RECORD_PUT, caller, id, JsonBodies.normalize(json, config.maxBodyBytes()),
-                expectedVersion, idempotencyKey);
+        String closed = barrier.reason();
+        if (closed != null) return CompletableFuture.failedFuture(WriteBarrier.refusal(closed));
+        return change(caller, collection, key, json, expectedVersion, idempotencyKey, true);
     }
 
-    /** Deletes a record; its history stays. Fails NOT_FOUND when it does not exist. */
+    /**
+     * Deletes a record; its history stays. Fails NOT_FOUND when it does not exist, and REFUSED while
+     * the barrier is closed.
+     */
     public CompletableFuture<WriteResult> delete(Caller caller, String collection, String key, long expectedVersion,
             String idempotencyKey) {
+        String closed = barrier.reason();
+        if (closed != null) return CompletableFuture.failedFuture(WriteBarrier.refusal(closed));
+        return change(caller, collection, key, null, expectedVersion, idempotencyKey, true);
+    }
+
+    /**
+     * A put ({@code json}) or delete ({@code null}) that passes a closed {@link WriteBarrier}: the
+     * incident undo's compensating write. Otherwise exactly {@link #put} or {@link #delete}: the same
+     * entry kinds (RECORD_PUT, RECORD_DELETE), validation, preconditions and idempotency. Nothing but
+     * the sentinel's incident undo MUST call it: it is the one way around safe mode.
+     */
+    public CompletableFuture<WriteResult> compensate(Caller admin, String collection, String key, byte @Nullable [] json,
+            long expectedVersion, String idempotencyKey) {
+        return change(admin, collection, key, json, expectedVersion, idempotencyKey, false);
+    }
+
+    private CompletableFuture<WriteResult> change(Caller caller, String collection, String key, byte @Nullable [] json,
+            long expectedVersion, String idempotencyKey, boolean guarded) {
         RecordId id = new RecordId(Names.collection(collection), Names.key(key));
-        return submit(new Mutation(EntryKind.RECORD_DELETE, caller, id, BodyType.NONE, new byte[0], new byte[0],
-                checkExpected(expectedVersion), idempotency(idempotencyKey)));
+        if (json == null) {
+            return submit(new Mutation(EntryKind.RECORD_DELETE, caller, id, BodyType.NONE, new byte[0], new byte[0],
+                    checkExpected(expectedVersion), idempotency(idempotencyKey), guarded));
+        }
+        return submit(mutation(EntryKind.RECORD_PUT, caller, id, JsonBodies.normalize(json, config.maxBodyBytes()),
+                checkExpected(expectedVersion), idempotency(idempotencyKey), guarded));
     }
 
     /**
@@ -87,19 +129,54 @@ public final class RecordsEngine implements AutoCloseable {
             throw new IllegalArgumentException("not a system collection: " + id.collection());
         }
         if (StateEffect.of(kind) == StateEffect.TOMBSTONE) {
-            return submit(new Mutation(kind, caller, id, BodyType.NONE, new byte[0], new byte[0], expectedVersion, ""));
+            return submit(new Mutation(kind, caller, id, BodyType.NONE, new byte[0], new byte[0], expectedVersion, "", false));
         }
-        return submitPut(kind, caller, id, json, expectedVersion, "");
+        return submit(mutation(kind, caller, id, json, checkExpected(expectedVersion), "", false));
     }
 
-    private CompletableFuture<WriteResult> submitPut(EntryKind kind, Caller caller, RecordId id, byte[] json,
-            long expectedVersion, String idempotencyKey) {
+    /**
+     * Puts the store's state rows back to what the log says, in ONE transaction that the committer
+     * runs between group commits: an INCIDENT entry at {@code kalaja.incidents/<id>} ({@code id} read
+     * from {@code incidentJson}, whose bytes become the entry's body: the evidence), the rows of
+     * {@code put} written over whatever the store holds, and the rows of {@code remove} (records the
+     * log never wrote) deleted. The INCIDENT entry changes no record, so the log's meaning (what
+     * {@link LogReplay} derives) is unchanged; the repair only makes the store agree with it again.
+     * Passes a closed {@link WriteBarrier}.
+     *
+     * <p>Every row is checked against the log inside the transaction ({@code StateRepair}): a row to
+     * put that contradicts its entry fails INVALID; a record written since the repair was computed
+     * fails the whole repair with VERSION_CONFLICT (audit again). Groups planned from a snapshot
+     * before the repair committed are planned again after it. Durable like any write: on SQLite the
+     * repair is one frame, so a crash after it was acknowledged replays it, removals included.
+     *
+     * @throws EngineException INVALID if {@code incidentJson} is not a JSON object with a valid
+     *     record key as {@code "id"}, or a record appears twice in {@code put} and {@code remove}
+     */
+    public CompletableFuture<WriteResult> repairStates(Caller caller, byte[] incidentJson, List<RecordState> put,
+            List<RecordId> remove) {
+        StateRepair repair = StateRepair.of(put, remove);
+        String incident;
+        try {
+            JsonNode id = JsonBodies.mapper().readTree(incidentJson).path("id");
+            if (!id.isTextual()) throw new EngineException(Problem.INVALID, "the incident has no \"id\" string");
+            incident = Names.key(id.asText());
+        } catch (IOException e) {
+            throw new EngineException(Problem.INVALID, "the incident is not valid JSON: " + e.getMessage());
+        }
+        Mutation entry = mutation(EntryKind.INCIDENT, caller, new RecordId(INCIDENTS, incident), incidentJson,
+                Mutation.ANY_VERSION, "", false);
+        return sequencer.submit(entry, repair);
+    }
+
+    /** A mutation carrying {@code json}, as a blob when it is too large for an entry. */
+    private static Mutation mutation(EntryKind kind, Caller caller, RecordId id, byte[] json, long expectedVersion,
+            String idempotencyKey, boolean guarded) {
         boolean large = json.length > Blobs.THRESHOLD;
-        return submit(new Mutation(kind, caller, id,
+        return new Mutation(kind, caller, id,
                 large ? BodyType.BLOB_REF : BodyType.JSON,
                 large ? Blobs.reference(json, "application/json") : json,
                 large ? json : new byte[0],
-                checkExpected(expectedVersion), idempotency(idempotencyKey)));
+                expectedVersion, idempotencyKey, guarded);
     }
 
     private CompletableFuture<WriteResult> submit(Mutation m) {

@@ -9,6 +9,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.EngineException.Problem;
 import org.kalaja.engine.Plan.Pending;
 import org.kalaja.engine.spi.RecordId;
@@ -43,6 +45,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Entry times never decrease along the log: every plan takes its time from {@link #nextTime}, and
  * a plan committed as planned was planned after every plan committed before it.
+ *
+ * <p>Safe mode: the committer checks the {@link WriteBarrier} as it takes each group; while it is
+ * closed, the group's guarded mutations (callers' puts and deletes) are refused and the rest of the
+ * group is planned again inside its transaction. A state repair travels through the queue like a
+ * write but is handed to the committer as a group of its own, never planned ahead: groups planned
+ * while it is in flight are planned inside their transactions, after it, from the repaired state.
  */
 final class Sequencer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
@@ -60,7 +68,11 @@ final class Sequencer implements AutoCloseable {
     private final List<Plan> inFlight = new ArrayList<>();
     private final Thread planner;
     private final Thread committer;
+    private final WriteBarrier barrier = new WriteBarrier(this::awaitCommitInProgress);
     private volatile boolean closing;
+    /** Groups the committer has begun and finished; written by the committer only. */
+    private volatile long groupsBegun;
+    private volatile long groupsFinished;
     private long lastMicros;
 
     Sequencer(Store store, RecentEntries recent, Clock clock, int maxBatch, int queueCapacity) {
@@ -75,11 +87,20 @@ final class Sequencer implements AutoCloseable {
         this.committer.start();
     }
 
+    WriteBarrier barrier() {
+        return barrier;
+    }
+
     CompletableFuture<WriteResult> submit(Mutation mutation) {
+        return submit(mutation, null);
+    }
+
+    /** Queues {@code mutation}; with a {@code repair}, the two are committed together in a group of their own. */
+    CompletableFuture<WriteResult> submit(Mutation mutation, @Nullable StateRepair repair) {
         CompletableFuture<WriteResult> future = new CompletableFuture<>();
         if (closing) {
             future.completeExceptionally(new EngineException(Problem.REFUSED, "this node is shutting down; retry on another node or shortly"));
-        } else if (!queue.offer(new Pending(mutation, future))) {
+        } else if (!queue.offer(new Pending(mutation, future, repair))) {
             future.completeExceptionally(new EngineException(Problem.OVERLOADED,
                     "more than " + queue.size() + " writes are waiting; retry in a moment"));
         }
@@ -99,17 +120,31 @@ final class Sequencer implements AutoCloseable {
                 List<Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
-                Plan plan = planAhead(batch);
-                synchronized (inFlight) {
-                    inFlight.add(plan);
+                int start = 0;
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.get(i).repair() == null) continue;
+                    if (i > start) handOver(planAhead(new ArrayList<>(batch.subList(start, i))));
+                    handOver(Plan.unplanned(List.of(batch.get(i))));
+                    start = i + 1;
                 }
-                planned.put(plan);
+                if (start == 0) {
+                    handOver(planAhead(batch));
+                } else if (start < batch.size()) {
+                    handOver(planAhead(new ArrayList<>(batch.subList(start, batch.size()))));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             putUninterruptibly(END);
         }
+    }
+
+    private void handOver(Plan plan) throws InterruptedException {
+        synchronized (inFlight) {
+            inFlight.add(plan);
+        }
+        planned.put(plan);
     }
 
     /**
@@ -155,6 +190,8 @@ final class Sequencer implements AutoCloseable {
                 return;
             }
             if (plan == END) return;
+            long group = groupsBegun + 1;
+            groupsBegun = group; // before the barrier is read: see awaitCommitInProgress
             try {
                 commit(plan);
             } catch (RuntimeException | Error e) {
@@ -168,39 +205,80 @@ final class Sequencer implements AutoCloseable {
                 synchronized (inFlight) {
                     inFlight.remove(plan);
                 }
+                groupsFinished = group;
             }
         }
     }
 
     private void commit(Plan ahead) {
         List<Pending> batch = ahead.batch;
+        String closed = barrier.reason();
+        if (closed != null) {
+            batch = refuseGuarded(batch, closed);
+            if (batch.isEmpty()) {
+                ahead.status = Plan.Status.REPLANNED; // nothing left to write; plans counting on it plan again
+                return;
+            }
+        }
+        boolean asPlanned = batch == ahead.batch;
+        List<Pending> writes = batch;
         Plan written;
         try {
             written = store.write(txn -> {
-                if (ahead.validFor(txn.size())) {
+                if (asPlanned && ahead.validFor(txn.size())) {
                     ahead.writeTo(txn);
                     return ahead;
                 }
-                Plan inside = Plan.inside(txn, batch, nextTime(), store);
+                Plan inside = Plan.inside(txn, writes, nextTime(), store);
                 inside.writeTo(txn);
+                StateRepair repair = inside.acceptedRepair();
+                if (repair != null) repair.writeTo(txn, store);
                 return inside;
             });
-        } catch (StoreException e) {
+        } catch (StoreException | EngineException e) {
             ahead.status = Plan.Status.FAILED;
-            EngineException failure = new EngineException(Problem.UNAVAILABLE,
+            EngineException failure = e instanceof EngineException refused ? refused : new EngineException(Problem.UNAVAILABLE,
                     "the store could not commit: " + e.getMessage() + "; nothing of this write was kept, retry with the same Idempotency-Key", e);
-            for (Pending p : batch) p.future().completeExceptionally(failure);
+            for (Pending p : writes) p.future().completeExceptionally(failure);
             return;
         }
         ahead.status = written == ahead ? Plan.Status.COMMITTED : Plan.Status.REPLANNED;
         recent.committed(written.first, written.entries);
         for (int i = 0; i < written.outcomes.length; i++) {
             if (written.outcomes[i] instanceof WriteResult result) {
-                batch.get(i).future().complete(result);
+                writes.get(i).future().complete(result);
             } else {
-                batch.get(i).future().completeExceptionally((EngineException) written.outcomes[i]);
+                writes.get(i).future().completeExceptionally((EngineException) written.outcomes[i]);
             }
         }
+    }
+
+    /** Fails the guarded mutations of {@code batch}; the others, or {@code batch} itself if none was guarded. */
+    private static List<Pending> refuseGuarded(List<Pending> batch, String reason) {
+        List<Pending> passing = new ArrayList<>();
+        EngineException refusal = null;
+        for (Pending p : batch) {
+            if (!p.mutation().guarded()) {
+                passing.add(p);
+                continue;
+            }
+            if (refusal == null) refusal = WriteBarrier.refusal(reason);
+            p.future().completeExceptionally(refusal);
+        }
+        return refusal == null ? batch : passing;
+    }
+
+    /**
+     * Returns once the group commit in progress when it was called (if any) has finished. The
+     * committer announces each group ({@link #groupsBegun}) before it reads the barrier; a caller
+     * that closed the barrier first and reads the counter after therefore either is seen by the
+     * committer, or waits for the group that did not see it. On the committer's own thread (a write's
+     * completion callback) there is no group in progress to wait for.
+     */
+    private void awaitCommitInProgress() {
+        if (Thread.currentThread() == committer) return;
+        long begun = groupsBegun;
+        while (groupsFinished < begun && committer.isAlive()) LockSupport.parkNanos(100_000);
     }
 
     /** The time of the next plan: the clock's, but never before a time already given out. */

@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.kalaja.engine.spi.IntegrationTransaction;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
@@ -34,6 +36,7 @@ final class TokenTestStore implements Store {
         List<StoredEntry> newEntries = new ArrayList<>();
         Map<RecordId, RecordState> newStates = new HashMap<>();
         Map<String, Long> newKeys = new HashMap<>();
+        List<RecordId> removed = new ArrayList<>();
         T result = work.run(new WriteTransaction() {
             @Override
             public long size() {
@@ -66,6 +69,11 @@ final class TokenTestStore implements Store {
             }
 
             @Override
+            public void removeState(RecordId id) {
+                removed.add(id);
+            }
+
+            @Override
             public void putIdempotencyKey(String key, long index) {
                 newKeys.put(key, index);
             }
@@ -77,6 +85,7 @@ final class TokenTestStore implements Store {
         });
         entries.addAll(newEntries);
         states.putAll(newStates);
+        removed.forEach(states::remove);
         keys.putAll(newKeys);
         return result;
     }
@@ -116,6 +125,17 @@ final class TokenTestStore implements Store {
     @Override
     public synchronized void states(Visitor<RecordState> visitor) {
         states.values().forEach(visitor::visit);
+    }
+
+    @Override
+    public synchronized long scanStates(Consumer<RecordState> visitor) {
+        states.values().forEach(visitor);
+        return entries.size();
+    }
+
+    @Override
+    public OptionalLong foreignWriteMarker() {
+        return OptionalLong.empty();
     }
 
     @Override

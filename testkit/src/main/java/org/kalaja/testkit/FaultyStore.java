@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.kalaja.engine.spi.IntegrationTransaction;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
@@ -203,6 +205,16 @@ public final class FaultyStore implements Store {
     @Override
     public void states(Visitor<RecordState> visitor) {
         delegate.states(visitor);
+    }
+
+    @Override
+    public long scanStates(Consumer<RecordState> visitor) {
+        return delegate.scanStates(visitor);
+    }
+
+    @Override
+    public OptionalLong foreignWriteMarker() {
+        return delegate.foreignWriteMarker();
     }
 
     @Override

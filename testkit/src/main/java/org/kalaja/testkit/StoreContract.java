@@ -38,7 +38,7 @@ import org.kalaja.engine.spi.StoredEntry;
  * state, idempotency keys, blobs, tiles, checkpoints, meta); this class covers reads, visitors,
  * concurrency and durability across a restart.
  */
-public abstract class StoreContract extends WriteContract {
+public abstract class StoreContract extends StateContract {
 
     @Test
     void listReturnsLiveRecordsOfOneCollectionInBinaryKeyOrderPageByPage() {

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Keeps the log's entries and the state derived from them; the only thing a database driver
@@ -100,6 +102,27 @@ public interface Store extends AutoCloseable {
 
     /** Visits every state row, deleted ones too, ordered by collection then key. */
     void states(Visitor<RecordState> visitor);
+
+    /**
+     * Visits every current state row (deleted ones and system collections included), all read from
+     * ONE read snapshot, and returns the log size that snapshot saw: the rows are exactly the state
+     * as of that many entries, with no commit half-seen. For the state audit, which compares them with
+     * a replay of the log up to that size. A driver MUST NOT hold the log's write lock while visiting
+     * (writers keep committing; the snapshot does not see them) and MUST stream (not load every row).
+     * Order: by collection, then key. An exception thrown by {@code visitor} stops the scan and
+     * propagates.
+     */
+    long scanStates(Consumer<RecordState> visitor);
+
+    /**
+     * A value that changes when a process other than this store's own writer commits to the store,
+     * and does not change when this store commits; empty where the database cannot tell (then only
+     * periodic audits find changes made behind Kalaja's back). Compared between two calls only, on
+     * the same store instance; the value itself means nothing. Another Kalaja process sharing the
+     * store moves it too (the caller tells those apart by the log's {@link #size()}). Cheap enough
+     * to poll several times a second.
+     */
+    OptionalLong foreignWriteMarker();
 
     /** Visits every idempotency key with its log index, ordered by key. */
     void idempotencyKeys(Visitor<IdempotencyKey> visitor);

@@ -31,6 +31,13 @@ public interface WriteTransaction {
     void putState(RecordState state);
 
     /**
+     * Deletes the state row of {@code id}, if there is one: a row the log never wrote, removed by a
+     * state repair. Durable and replayed like every other change of the transaction. A transaction
+     * MUST NOT both put and remove the same record.
+     */
+    void removeState(RecordId id);
+
+    /**
      * Remembers that {@code key} appended the entry at {@code index}. The engine never stores a key
      * twice; a driver MAY fail the transaction if it is asked to.
      */

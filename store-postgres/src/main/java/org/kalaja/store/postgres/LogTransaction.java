@@ -23,7 +23,7 @@ import org.postgresql.copy.PGCopyOutputStream;
 /**
  * A write transaction holding the log's write lock. Reads go to the database (committed state);
  * writes are buffered and sent in bulk by {@link #finish} just before commit: entries by one binary
- * COPY, states and idempotency keys by one {@code unnest} upsert each. A group commit of thousands of
+ * COPY, states and idempotency keys by one {@code unnest} upsert each (removed states by one delete). A group commit of thousands of
  * entries thus costs a handful of round trips.
  */
 final class LogTransaction implements WriteTransaction, PostgresStore.Ending {
@@ -34,6 +34,7 @@ final class LogTransaction implements WriteTransaction, PostgresStore.Ending {
     private final List<byte[]> data = new ArrayList<>();
     private final List<Long> previous = new ArrayList<>();
     private final Map<RecordId, RecordState> states = new LinkedHashMap<>();
+    private final List<RecordId> removed = new ArrayList<>();
     private final Map<String, Long> keys = new LinkedHashMap<>();
     private final Map<String, byte[]> blobs = new LinkedHashMap<>();
     private RuntimeException failure;
@@ -121,6 +122,12 @@ final class LogTransaction implements WriteTransaction, PostgresStore.Ending {
     }
 
     @Override
+    public void removeState(RecordId id) {
+        check();
+        removed.add(id);
+    }
+
+    @Override
     public void putIdempotencyKey(String key, long index) {
         check();
         keys.putIfAbsent(key, index);
@@ -141,6 +148,7 @@ final class LogTransaction implements WriteTransaction, PostgresStore.Ending {
         if (!blobs.isEmpty()) insertBlobs();
         if (!data.isEmpty()) copyEntries();
         if (!states.isEmpty()) upsertStates();
+        if (!removed.isEmpty()) deleteStates();
         if (!keys.isEmpty()) insertKeys();
     }
 
@@ -204,6 +212,22 @@ final class LogTransaction implements WriteTransaction, PostgresStore.Ending {
             ps.setArray(3, array("int8", versions));
             ps.setArray(4, array("int8", indexes));
             ps.setArray(5, array("bool", deleted));
+            ps.executeUpdate();
+        }
+    }
+
+    private void deleteStates() throws SQLException {
+        String[] collections = new String[removed.size()];
+        String[] names = new String[removed.size()];
+        for (int i = 0; i < removed.size(); i++) {
+            collections[i] = removed.get(i).collection();
+            names[i] = removed.get(i).key();
+        }
+        String sql = "DELETE FROM kalaja_state s USING unnest(?::text[], ?::text[]) AS q(c, k)"
+                + " WHERE s.collection = q.c COLLATE \"C\" AND s.key = q.k COLLATE \"C\"";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setArray(1, array("text", collections));
+            ps.setArray(2, array("text", names));
             ps.executeUpdate();
         }
     }

@@ -13,6 +13,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.kalaja.engine.spi.IntegrationTransaction;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
@@ -124,33 +126,17 @@ public final class PostgresStore implements Store {
      */
     @Override
     public Snapshot snapshot(Collection<RecordId> ids, Collection<String> keys) {
-        String action = "reading states for the next group commit";
-        try (Connection c = connection(action)) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the pool resets it on return
-            try {
-                long size;
-                try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(SIZE)) {
-                    r.next();
-                    size = r.getLong(1);
-                }
+        try {
+            return Reads.inSnapshot(this, "reading states for the next group commit", SIZE, (c, size) -> {
                 LogTransaction view = new LogTransaction(c, size);
                 try {
                     return new Snapshot(size, view.states(ids), keys.isEmpty() ? Map.of() : view.idempotencyKeys(keys));
                 } finally {
                     view.close();
                 }
-            } finally {
-                try {
-                    c.rollback(); // read only: nothing to keep; this ends the snapshot
-                } catch (SQLException broken) {
-                    // The pool discards a broken connection and the server ends the transaction.
-                }
-            }
+            });
         } catch (SqlFailure e) {
             throw failures.translate(e.action, e.sql());
-        } catch (SQLException e) {
-            throw failures.translate(action, e);
         }
     }
 
@@ -213,6 +199,34 @@ public final class PostgresStore implements Store {
         Reads.stream(this, "reading all states",
                 "SELECT collection, key, version, idx, deleted FROM kalaja_state ORDER BY collection, key",
                 ps -> { }, r -> visitor.visit(stateOf(r)));
+    }
+
+    @Override
+    public long scanStates(Consumer<RecordState> visitor) {
+        return Reads.inSnapshot(this, "scanning every record's state", SIZE, (c, size) -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT collection, key, version, idx, deleted FROM kalaja_state ORDER BY collection, key")) {
+                ps.setFetchSize(Reads.FETCH_SIZE);
+                try (ResultSet r = ps.executeQuery()) {
+                    while (r.next()) visitor.accept(stateOf(r));
+                }
+            }
+            return size;
+        });
+    }
+
+    /**
+     * Always empty. PostgreSQL has no per-connection "changed by someone else" counter like SQLite's
+     * {@code data_version}; what it does count (transaction ids, {@code pg_current_wal_lsn()},
+     * {@code pg_stat_database}) moves with every commit of every client, including the other Kalaja
+     * nodes that legitimately share the database, autovacuum and checkpoints, so it cannot tell a
+     * foreign write from ours. Triggers or logical decoding could, but need privileges and would
+     * live in the database an intruder controls. On PostgreSQL only periodic state audits find rows
+     * changed behind Kalaja's back.
+     */
+    @Override
+    public OptionalLong foreignWriteMarker() {
+        return OptionalLong.empty();
     }
 
     @Override

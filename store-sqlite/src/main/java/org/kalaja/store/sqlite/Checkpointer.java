@@ -24,7 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  *       ones) while holding off writers, so that the next commit writes the WAL from its start.
  *       This bounds the WAL under sustained writes; only a reader holding one snapshot for longer
  *       than SQLite's busy timeout can delay it (then the restart is tried again later);</li>
- *   <li>after {@value #IDLE_MILLIS} ms without commits, a {@code TRUNCATE} checkpoint empties the WAL.</li>
+ *   <li>after {@value #IDLE_MILLIS} ms without commits, a {@code TRUNCATE} checkpoint empties the WAL.
+ *       It runs on the writer's connection, under the writer's lock ({@link IdleTruncate}): a
+ *       TRUNCATE rewrites the WAL's header, which every other connection sees as a change to the
+ *       database ({@code PRAGMA data_version} moves), and the store's foreign-write marker is the
+ *       writer connection's {@code data_version}, which MUST move only for other processes' commits.
+ *       PASSIVE checkpoints leave the header alone, so they stay on this thread's connection.</li>
  * </ul>
  * A failed checkpoint loses nothing: every frame it did not copy stays in the WAL, and SQLite replays
  * the WAL after a crash. The checkpointer's errors are therefore only retried, never reported.
@@ -36,13 +41,21 @@ final class Checkpointer implements AutoCloseable {
     }
 
     private static final long IDLE_MILLIS = 1_000;
-    private static final int IDLE_BUSY_MILLIS = 200;
+    static final int IDLE_BUSY_MILLIS = 200;
     /** A WAL frame: a 24-byte header and a page. */
     private static final long FRAME_BYTES = 4096 + 24;
     /** Pages a commit rewrites whatever its size (the B-trees' last leaves and their parents). */
     private static final long COMMIT_OVERHEAD = 4 * FRAME_BYTES;
 
+    /** Runs a TRUNCATE checkpoint on the writer's connection when no write is in progress. */
+    @FunctionalInterface
+    interface IdleTruncate {
+        /** Returns whether the WAL was copied whole and emptied; false if a write or a reader got in the way. */
+        boolean truncate() throws SQLException;
+    }
+
     private final Limits limits;
+    private final IdleTruncate idleTruncate;
     private final Connection connection;
     private final AtomicLong sinceCheckpoint = new AtomicLong();
     private final AtomicLong walBytes = new AtomicLong();
@@ -51,8 +64,9 @@ final class Checkpointer implements AutoCloseable {
     private volatile boolean closed;
     private final Thread thread;
 
-    Checkpointer(Path file, Limits limits) throws SQLException {
+    Checkpointer(Path file, Limits limits, IdleTruncate idleTruncate) throws SQLException {
         this.limits = limits;
+        this.idleTruncate = idleTruncate;
         this.nextRestartAt = limits.restartBytes();
         this.connection = Schema.openCheckpointer(file);
         this.thread = Thread.ofPlatform().daemon().name("kalaja-sqlite-checkpointer " + file.getFileName()).unstarted(this::run);
@@ -92,7 +106,7 @@ final class Checkpointer implements AutoCloseable {
                 if (sinceCheckpoint.get() >= limits.passiveBytes()) {
                     checkpointQuietly(s, "PASSIVE");
                 } else if (walBytes.get() > 0 && idleNanos >= TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)
-                        && !checkpointQuietly(s, "TRUNCATE")) {
+                        && !truncateQuietly()) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS)); // a reader holds the WAL
                 } else {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS / 4));
@@ -100,6 +114,14 @@ final class Checkpointer implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             // Without this thread the writer still restarts the WAL at its limit; nothing is lost.
+        }
+    }
+
+    private boolean truncateQuietly() {
+        try {
+            return idleTruncate.truncate();
+        } catch (SQLException | RuntimeException e) {
+            return false; // retried after the pause
         }
     }
 
@@ -115,7 +137,7 @@ final class Checkpointer implements AutoCloseable {
     }
 
     /** Returns whether the checkpoint copied the whole WAL. */
-    private boolean checkpoint(Statement s, String mode) throws SQLException {
+    boolean checkpoint(Statement s, String mode) throws SQLException {
         long before = sinceCheckpoint.getAndSet(0);
         try (ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
             rs.next();

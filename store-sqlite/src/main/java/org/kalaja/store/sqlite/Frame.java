@@ -25,11 +25,15 @@ import org.kalaja.engine.spi.RecordState;
  * 28       4   blob count
  * 32       4   length of the entries section in bytes
  * 36           entries, each: previousIndex 8, length 4, data (the format of {@link EntryChunks})
- *              states, each: collection (length 4, UTF-8), key (length 4, UTF-8), version 8, index 8, deleted 1
+ *              states, each: collection (length 4, UTF-8), key (length 4, UTF-8), version 8, index 8, flag 1:
+ *                0 the row is put, live; 1 the row is put, deleted (a tombstone); 2 the row is removed
+ *                (a state repair deleting a row the log never wrote; version and index are 0)
  *              idempotency keys, each: key (length 4, UTF-8), index 8
  *              blobs, each: SHA-256 32, length 4, content
  * length-4 4   CRC-32C of bytes [0, length - 4)
  * </pre>
+ * The state count of the header counts removed rows too. A frame is applied, and replayed after a
+ * crash, as a whole: its puts, then its removals (a transaction never both puts and removes a row).
  * The entries section is also cut into chunks of at most {@link EntryChunks#MAX_ENTRIES} entries and
  * {@link EntryChunks#MAX_BYTES} bytes (a single larger entry is a chunk of its own); the database
  * indexes each chunk by its first entry, so a random read costs one row and one read of the chunk.
@@ -38,6 +42,7 @@ final class Frame {
     static final int MAGIC = 0x4B4C4631;
     static final int HEADER = 36;
     static final int CRC = 4;
+    private static final byte REMOVED = 2;
     private static final int ENTRY_HEADER = 12;
 
     /** A run of consecutive entries of this frame: {@code offset} is from the start of the frame. */
@@ -54,14 +59,17 @@ final class Frame {
     final int entryCount;
     final List<Chunk> chunks;
     final List<RecordState> states;
+    final List<RecordId> removed;
     final List<Key> keys;
     final List<Blob> blobs;
 
-    private Frame(long first, int entryCount, List<Chunk> chunks, List<RecordState> states, List<Key> keys, List<Blob> blobs) {
+    private Frame(long first, int entryCount, List<Chunk> chunks, List<RecordState> states, List<RecordId> removed,
+            List<Key> keys, List<Blob> blobs) {
         this.first = first;
         this.entryCount = entryCount;
         this.chunks = chunks;
         this.states = states;
+        this.removed = removed;
         this.keys = keys;
         this.blobs = blobs;
     }
@@ -72,6 +80,7 @@ final class Frame {
         private final Bytes rest = new Bytes(1 << 14);
         private final List<Chunk> chunks = new ArrayList<>();
         private final List<RecordState> states = new ArrayList<>();
+        private final List<RecordId> removed = new ArrayList<>();
         private final List<Key> keys = new ArrayList<>();
         private final List<Blob> blobs = new ArrayList<>();
         private final Chunker chunker = new Chunker();
@@ -82,6 +91,7 @@ final class Frame {
             rest.used = 0;
             chunks.clear();
             states.clear();
+            removed.clear();
             keys.clear();
             blobs.clear();
             first = firstIndex;
@@ -89,7 +99,7 @@ final class Frame {
         }
 
         boolean isEmpty() {
-            return chunker.entryCount == 0 && states.isEmpty() && keys.isEmpty() && blobs.isEmpty();
+            return chunker.entryCount == 0 && states.isEmpty() && removed.isEmpty() && keys.isEmpty() && blobs.isEmpty();
         }
 
         long next() {
@@ -107,6 +117,11 @@ final class Frame {
                     .put(new byte[] {(byte) (s.deleted() ? 1 : 0)});
         }
 
+        void removal(RecordId id) {
+            removed.add(id);
+            rest.putString(id.collection()).putString(id.key()).putLong(0).putLong(0).put(new byte[] {REMOVED});
+        }
+
         void key(String key, long index) {
             keys.add(new Key(key, index));
         }
@@ -120,7 +135,8 @@ final class Frame {
             chunker.finish();
             for (Key k : keys) rest.putString(k.key()).putLong(k.index());
             for (Blob b : blobs) rest.put(b.sha256()).putInt(b.content().length).put(b.content());
-            return new Frame(first, chunker.entryCount, List.copyOf(chunks), List.copyOf(states), List.copyOf(keys), List.copyOf(blobs));
+            return new Frame(first, chunker.entryCount, List.copyOf(chunks), List.copyOf(states), List.copyOf(removed),
+                    List.copyOf(keys), List.copyOf(blobs));
         }
 
         /** The encoded frame of what {@link #build} returned, as a buffer ready to write. */
@@ -130,7 +146,7 @@ final class Frame {
                 throw new IllegalArgumentException("a write transaction of " + total + " bytes is larger than a frame can hold (2 GiB)");
             }
             ByteBuffer b = ByteBuffer.allocate((int) total);
-            b.putInt(MAGIC).putInt((int) total).putLong(first).putInt(chunker.entryCount).putInt(states.size())
+            b.putInt(MAGIC).putInt((int) total).putLong(first).putInt(chunker.entryCount).putInt(states.size() + removed.size())
                     .putInt(keys.size()).putInt(blobs.size()).putInt(entries.used);
             b.put(entries.bytes, 0, entries.used).put(rest.bytes, 0, rest.used);
             CRC32C crc = new CRC32C();
@@ -182,9 +198,19 @@ final class Frame {
         if (b.position() != HEADER + entriesLength) throw new IllegalArgumentException("entries section length disagrees with its entries");
         chunker.finish();
         List<RecordState> states = new ArrayList<>(stateCount);
+        List<RecordId> removed = new ArrayList<>();
         for (int i = 0; i < stateCount; i++) {
             RecordId id = new RecordId(string(b), string(b));
-            states.add(new RecordState(id, b.getLong(), b.getLong(), b.get() != 0));
+            long version = b.getLong();
+            long index = b.getLong();
+            byte flag = b.get();
+            if (flag == REMOVED) {
+                removed.add(id);
+            } else if (flag == 0 || flag == 1) {
+                states.add(new RecordState(id, version, index, flag == 1));
+            } else {
+                throw new IllegalArgumentException("state row " + id + " has flag " + flag);
+            }
         }
         List<Key> keys = new ArrayList<>(keyCount);
         for (int i = 0; i < keyCount; i++) keys.add(new Key(string(b), b.getLong()));
@@ -197,7 +223,8 @@ final class Frame {
             blobs.add(new Blob(sha, content));
         }
         if (b.position() != frame.length - CRC) throw new IllegalArgumentException("bytes left over after the last section");
-        return new Frame(first, entryCount, List.copyOf(chunks), List.copyOf(states), List.copyOf(keys), List.copyOf(blobs));
+        return new Frame(first, entryCount, List.copyOf(chunks), List.copyOf(states), List.copyOf(removed), List.copyOf(keys),
+                List.copyOf(blobs));
     }
 
     private static String string(ByteBuffer b) {

@@ -3,11 +3,12 @@ package org.kalaja.store.sqlite;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
 
 /**
- * Applies frames to the database, inside the writer's open transaction: the chunk index, state rows,
- * idempotency keys, blobs, and the log's tail, all in the one transaction, so the database has
+ * Applies frames to the database, inside the writer's open transaction: the chunk index, state rows
+ * (put, then removed), idempotency keys, blobs, and the log's tail, all in the one transaction, so the database has
  * applied a frame wholly or not at all. Used by live writes and by {@link Recovery} alike.
  */
 final class FrameApplier {
@@ -20,6 +21,7 @@ final class FrameApplier {
     private static final String UPSERT_STATE = "INSERT INTO state (collection, key, version, idx, deleted)"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET"
             + " version = excluded.version, idx = excluded.idx, deleted = excluded.deleted";
+    private static final String DELETE_STATE = "DELETE FROM state WHERE collection = ? AND key = ?";
     private static final String INSERT_KEY = "INSERT INTO idempotency (key, idx) VALUES (?, ?)";
     /** Replaying a frame whose writer died before it could apply it: a key it repeats is kept, not refused. */
     private static final String REPLAY_KEY = "INSERT OR IGNORE INTO idempotency (key, idx) VALUES (?, ?)";
@@ -79,6 +81,20 @@ final class FrameApplier {
             written += (long) frame.states.size() * ROW_ESTIMATE;
         } finally {
             states.clearBatch();
+        }
+        if (!frame.removed.isEmpty()) {
+            PreparedStatement delete = writer.prepared(DELETE_STATE);
+            try {
+                for (RecordId id : frame.removed) {
+                    delete.setString(1, id.collection());
+                    delete.setString(2, id.key());
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+                written += (long) frame.removed.size() * ROW_ESTIMATE;
+            } finally {
+                delete.clearBatch();
+            }
         }
         PreparedStatement keys = writer.prepared(replay ? REPLAY_KEY : INSERT_KEY);
         try {

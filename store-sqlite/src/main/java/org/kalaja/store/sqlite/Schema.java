@@ -53,7 +53,7 @@ final class Schema {
 
     /** 4 KiB pages hold three 1 KiB entries each, inline (no overflow pages). */
     private static final int PAGE_SIZE = 4096;
-    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    static final int BUSY_TIMEOUT_MILLIS = 10_000;
 
     private static final List<String> TABLES = List.of(
             "CREATE TABLE log_tail (id INTEGER PRIMARY KEY CHECK (id = 0), size INTEGER NOT NULL,"

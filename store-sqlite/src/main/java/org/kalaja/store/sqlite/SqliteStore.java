@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.spi.IntegrationTransaction;
 import org.kalaja.engine.spi.RecordId;
@@ -277,43 +278,33 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<RecordState> list(String collection, String afterKey, int limit) {
-        List<RecordState> page = new ArrayList<>();
-        if (limit <= 0) return page;
-        return readers.read("listing " + collection, r -> {
-            PreparedStatement select = r.prepared("SELECT key, version, idx FROM state"
-                    + " WHERE collection = ? AND key > ? AND deleted = 0 ORDER BY key LIMIT ?");
-            select.setString(1, collection);
-            select.setString(2, afterKey);
-            select.setInt(3, limit);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) page.add(new RecordState(new RecordId(collection, rs.getString(1)), rs.getLong(2), rs.getLong(3), false));
-            }
-            return page;
-        });
+        return StateReads.list(readers, collection, afterKey, limit);
     }
 
     @Override
     public void states(Visitor<RecordState> visitor) {
-        readers.read("reading every record's state", r -> {
-            PreparedStatement select = r.prepared("SELECT collection, key, version, idx, deleted FROM state ORDER BY collection, key");
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    RecordId id = new RecordId(rs.getString(1), rs.getString(2));
-                    visitor.visit(new RecordState(id, rs.getLong(3), rs.getLong(4), rs.getBoolean(5)));
-                }
-            }
-            return null;
-        });
+        StateReads.states(readers, visitor);
+    }
+
+    /** On one reader in one read transaction; the writer keeps committing meanwhile. */
+    @Override
+    public long scanStates(Consumer<RecordState> visitor) {
+        return StateReads.scan(readers, visitor);
+    }
+
+    /**
+     * The writer connection's {@code PRAGMA data_version} (see {@code Writer.dataVersion}): moves when
+     * another process commits to the database file, never for this store's own commits, reads or
+     * checkpoints. Empty for a read-only store, which has no writer of its own to compare with.
+     */
+    @Override
+    public OptionalLong foreignWriteMarker() {
+        return writer == null ? OptionalLong.empty() : OptionalLong.of(writer.dataVersion());
     }
 
     @Override
     public void idempotencyKeys(Visitor<IdempotencyKey> visitor) {
-        readers.read("reading idempotency keys", r -> {
-            try (ResultSet rs = r.prepared("SELECT key, idx FROM idempotency ORDER BY key").executeQuery()) {
-                while (rs.next()) visitor.visit(new IdempotencyKey(rs.getString(1), rs.getLong(2)));
-            }
-            return null;
-        });
+        StateReads.idempotencyKeys(readers, visitor);
     }
 
     @Override

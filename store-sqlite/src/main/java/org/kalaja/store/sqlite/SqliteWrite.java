@@ -133,6 +133,12 @@ final class SqliteWrite implements WriteTransaction, Writer.Scope<WriteTransacti
     }
 
     @Override
+    public void removeState(RecordId id) {
+        checkOpen();
+        frame.removal(id);
+    }
+
+    @Override
     public void putIdempotencyKey(String key, long index) {
         checkOpen();
         frame.key(key, index);

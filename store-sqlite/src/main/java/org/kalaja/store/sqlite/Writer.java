@@ -3,6 +3,7 @@ package org.kalaja.store.sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +38,7 @@ final class Writer implements AutoCloseable {
             this.plain = connection.createStatement();
             this.statements = new Statements(connection);
             Schema.createOrCheck(connection, file);
-            this.checkpointer = new Checkpointer(file, limits);
+            this.checkpointer = new Checkpointer(file, limits, this::truncateWhenIdle);
         } catch (SQLException | RuntimeException e) {
             closeQuietly();
             throw e instanceof SQLException s ? Failures.translate(s, file, "opening the store", false) : (RuntimeException) e;
@@ -193,6 +194,48 @@ final class Writer implements AutoCloseable {
                 throw Failures.translate(e, file, doing, true);
             }
         });
+    }
+
+    /**
+     * {@code PRAGMA data_version} of this connection: it changes when another connection commits
+     * to the database and never for this connection's own commits. No other connection of this
+     * store commits (readers only read; the checkpointer's PASSIVE checkpoints leave the WAL header
+     * alone; the idle TRUNCATE runs here, see {@link #truncateWhenIdle}), so it changes only when
+     * another process commits. Waits for a write in progress.
+     */
+    long dataVersion() {
+        lock.lock();
+        try {
+            if (closed) throw new StoreException("the store at " + file + " is closed", false);
+            try (ResultSet rs = plain.executeQuery("PRAGMA data_version")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw Failures.translate(e, file, "reading the database's data_version", false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The checkpointer's TRUNCATE when the store is idle, on this connection so that it does not move
+     * {@link #dataVersion}. Skipped while a write holds the lock (the store is not idle then); waits
+     * for readers no longer than the checkpointer would.
+     */
+    private boolean truncateWhenIdle() throws SQLException {
+        if (!lock.tryLock()) return false;
+        try {
+            if (closed) return false;
+            plain.execute("PRAGMA busy_timeout = " + Checkpointer.IDLE_BUSY_MILLIS);
+            try {
+                return checkpointer.checkpoint(plain, "TRUNCATE");
+            } finally {
+                plain.execute("PRAGMA busy_timeout = " + Schema.BUSY_TIMEOUT_MILLIS);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Runs one SQL statement with the connection under the lock; for tests of limits. */

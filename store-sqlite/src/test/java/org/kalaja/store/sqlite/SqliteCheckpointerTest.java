@@ -11,12 +11,13 @@ import org.kalaja.engine.spi.RecordState;
 
 /** The WAL is checkpointed off the writer's thread, stays bounded under sustained writes, and goes away on close. */
 class SqliteCheckpointerTest {
-    private static final Checkpointer.Limits SMALL = new Checkpointer.Limits(256 << 10, 2 << 20);
+    static final Checkpointer.Limits SMALL = new Checkpointer.Limits(256 << 10, 2 << 20);
 
     @TempDir
     Path dir;
 
-    private static void write(SqliteStore store, int count) {
+    /** Appends {@code count} entries of 1 KiB, each with a state row, in one transaction. */
+    static void write(SqliteStore store, int count) {
         store.write(tx -> {
             long at = tx.size();
             for (int i = 0; i < count; i++) {

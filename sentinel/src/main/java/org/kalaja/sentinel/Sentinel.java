@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.Tokens;
 import org.kalaja.sentinel.contain.Approvals;
-import org.kalaja.sentinel.contain.Barrier;
 import org.kalaja.sentinel.contain.Containment;
 import org.kalaja.sentinel.contain.Detector;
 import org.kalaja.sentinel.contain.Guard;
@@ -45,12 +44,8 @@ public final class Sentinel implements AutoCloseable {
      * @throws org.kalaja.sentinel.sigma.RuleException when a rule file is refused
      */
     public static Sentinel start(RecordsEngine engine, Tokens tokens, SentinelConfig config) {
-        return start(engine, tokens, config, new SigmaDetector(RuleSet.load(config.rules()), config), EngineBarrier.of(engine));
-    }
-
-    /** With another detector and barrier, for tests. */
-    static Sentinel start(RecordsEngine engine, Tokens tokens, SentinelConfig config, Detector detector, Barrier barrier) {
-        return new Sentinel(Guard.start(engine, tokens, detector, barrier, config.clock()));
+        Detector rules = new SigmaDetector(RuleSet.load(config.rules()), config);
+        return new Sentinel(Guard.start(engine, tokens, rules, EngineBarrier.of(engine), config.clock()));
     }
 
     /**

@@ -14,8 +14,6 @@ import org.kalaja.engine.Role;
 import org.kalaja.engine.Tokens;
 import org.kalaja.ledger.Entry;
 import org.kalaja.ledger.EntryCodec;
-import org.kalaja.sentinel.contain.Barrier;
-import org.kalaja.sentinel.sigma.RuleSet;
 import org.kalaja.store.sqlite.SqliteStore;
 
 /**
@@ -29,7 +27,6 @@ final class Node implements AutoCloseable {
     final SqliteStore store;
     final RecordsEngine engine;
     final Tokens tokens;
-    final RecordingBarrier barrier = new RecordingBarrier();
     final Sentinel sentinel;
 
     Node(Path dir, List<Path> rules, Clock clock) {
@@ -40,7 +37,7 @@ final class Node implements AutoCloseable {
         this.engine = RecordsEngine.open(store, EngineConfig.defaults());
         this.tokens = new Tokens(engine);
         SentinelConfig config = SentinelConfig.defaults().withRules(rules).withClock(clock);
-        this.sentinel = Sentinel.start(engine, tokens, config, new SigmaDetector(RuleSet.load(rules), config), barrier);
+        this.sentinel = Sentinel.start(engine, tokens, config);
     }
 
     Node(Path dir, List<Path> rules) {
@@ -92,25 +89,15 @@ final class Node implements AutoCloseable {
         return out;
     }
 
+    /** Why the engine refuses writes, or null when it takes them. */
+    String barrierClosedBecause() {
+        return engine.barrier().closedBecause().orElse(null);
+    }
+
     @Override
     public void close() {
         sentinel.close();
         engine.close();
         store.close();
-    }
-
-    /** The engine's barrier as the sentinel drives it. */
-    static final class RecordingBarrier implements Barrier {
-        volatile String closedBecause;
-
-        @Override
-        public void close(String reason) {
-            closedBecause = reason;
-        }
-
-        @Override
-        public void open() {
-            closedBecause = null;
-        }
     }
 }

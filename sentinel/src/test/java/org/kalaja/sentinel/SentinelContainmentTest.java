@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kalaja.engine.Caller;
+import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Principal;
 import org.kalaja.engine.Role;
 import org.kalaja.engine.spi.RecordId;
@@ -152,7 +153,9 @@ class SentinelContainmentTest {
         node.sentinel.admit(Node.event(Action.RECORD_GET, alice, "people", "p1"));
         node.sentinel.admit(Node.event(Action.RECORD_LIST, alice, "people", ""));
         node.sentinel.admit(Node.event(Action.TOKEN_REVOKE, alice, "", ""));
-        assertThat(node.barrier.closedBecause).as("the engine's own barrier is closed too").contains(put.incidentId());
+        assertThat(node.barrierClosedBecause()).as("the engine's own barrier is closed too").contains(put.incidentId());
+        assertThatThrownBy(() -> node.engine.put(alice.caller("", ""), "people", "p1", node.body("x"), -1, "").join())
+                .hasRootCauseInstanceOf(EngineException.class).hasMessageContaining("safe mode: incident " + put.incidentId());
         assertThat(node.sentinel.status().safeMode()).isTrue();
     }
 
@@ -200,7 +203,7 @@ class SentinelContainmentTest {
         ContainedException safe = catchThrowableOfType(ContainedException.class,
                 () -> node.sentinel.admit(Node.event(Action.RECORD_PUT, alice, "people", "p1")));
         assertThat(safe.kind()).isEqualTo(Kind.SAFE_MODE);
-        assertThat(node.barrier.closedBecause).as("safe mode closes the engine's barrier again at start").isNotNull();
+        assertThat(node.barrierClosedBecause()).as("safe mode closes the engine's barrier again at start").isNotNull();
         assertThat(node.sentinel.incidents().list()).extracting(Incident::id, Incident::status, Incident::actors)
                 .containsExactlyInAnyOrderElementsOf(incidents.stream().map(i -> org.assertj.core.groups.Tuple.tuple(i.id(), i.status(), i.actors()))
                         .toList())
@@ -209,7 +212,8 @@ class SentinelContainmentTest {
 
         node.sentinel.approvals().approve(bob, pending.id());
         node.sentinel.admit(Node.event(Action.RECORD_PUT, alice, "people", "p1"));
-        assertThat(node.barrier.closedBecause).isNull();
+        assertThat(node.barrierClosedBecause()).isNull();
+        node.engine.put(alice.caller("", ""), "people", "p1", node.body("after safe mode"), -1, "").join();
     }
 
     @Test

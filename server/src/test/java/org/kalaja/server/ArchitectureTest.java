@@ -6,8 +6,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kalaja.engine.Caller;
+import org.kalaja.engine.RecordsEngine;
 
 /** The dependency direction of DESIGN.md, kept by a test rather than by hope. */
 class ArchitectureTest {
@@ -30,6 +33,17 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.kalaja.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
                         "org.kalaja.sentinel..", "org.kalaja.testkit..")
+                .check(kalaja);
+    }
+
+    @Test
+    void onlyIncidentUndoWritesPastSafeModeAndOnlyTheStateAuditRepairsState() {
+        noClasses().that().resideOutsideOfPackages("org.kalaja.sentinel.undo..", "org.kalaja.engine..", "org.kalaja.testkit..")
+                .should().callMethod(RecordsEngine.class, "compensate", Caller.class, String.class, String.class, byte[].class, long.class,
+                        String.class)
+                .check(kalaja);
+        noClasses().that().resideOutsideOfPackages("org.kalaja.sentinel.state..", "org.kalaja.engine..", "org.kalaja.testkit..")
+                .should().callMethod(RecordsEngine.class, "repairStates", Caller.class, byte[].class, List.class, List.class)
                 .check(kalaja);
     }
 

@@ -30,6 +30,7 @@ public final class Guard implements AutoCloseable {
     private final Incidents incidents;
     private final Approvals approvals;
     private final Maintenance maintenance;
+    private final FirstSeen firstSeen = new FirstSeen();
     private final Overrides overrides;
     private final Responder responder;
     private final ExecutorService writer;
@@ -62,12 +63,14 @@ public final class Guard implements AutoCloseable {
         g.maintenance.load(clock.instant());
         g.overrides.load();
         g.approvals.load();
+        g.firstSeen.warm(engine.store());
         g.sweeper.scheduleWithFixedDelay(g::sweep, 1, 1, TimeUnit.SECONDS);
         return g;
     }
 
     /**
-     * Before an operation: refuses a contained caller, tags events covered by a maintenance window, feeds
+     * Before an operation: refuses a contained caller, tags events covered by a maintenance window or
+     * coming from a place new to their actor ({@link FirstSeen}), feeds
      * the rules, and contains in memory before returning when one matches.
      *
      * @return the event as evaluated (with the tags added)
@@ -75,7 +78,7 @@ public final class Guard implements AutoCloseable {
      */
     public AuditEvent admit(AuditEvent event) {
         containment.check(event);
-        AuditEvent tagged = maintenance.tag(event);
+        AuditEvent tagged = firstSeen.tag(maintenance.tag(event));
         List<Finding> found = detector.detect(tagged, tagged.time());
         if (!found.isEmpty()) {
             respond(found, tagged);

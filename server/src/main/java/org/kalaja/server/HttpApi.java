@@ -9,9 +9,15 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.MethodNotAllowedResponse;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Principal;
+import org.kalaja.engine.Tokens;
+import org.kalaja.sentinel.Action;
+import org.kalaja.sentinel.ApprovalException;
+import org.kalaja.sentinel.AuditEvent;
+import org.kalaja.sentinel.ContainedException;
 import org.kalaja.engine.spi.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +56,22 @@ final class HttpApi implements AutoCloseable {
         new RecordRoutes(node).register(app);
         new AdminRoutes(node).register(app);
         new LogRoutes(node.log()).register(app);
+        new IncidentRoutes(node).register(app);
+        new ApprovalRoutes(node).register(app);
         app.exception(ApiError.class, (e, ctx) -> {
             e.headers().forEach(ctx::header);
             error(ctx, e.status(), e.code(), e.getMessage());
         });
-        app.exception(EngineException.class, (e, ctx) -> engineError(ctx, e));
+        app.exception(ContainedException.class, (e, ctx) -> contained(ctx, e));
+        app.exception(ApprovalException.class, (e, ctx) -> approvalError(ctx, e));
+        app.exception(EngineException.class, (e, ctx) -> {
+            if (safeMode(e)) {
+                safeModeError(ctx, node.sentinel().sentinel().status().safeModeIncident(), e.getMessage()
+                        + "; record writes are refused, reads work. Administrators: GET /api/v1/sentinel");
+            } else {
+                engineError(ctx, e);
+            }
+        });
         app.exception(StoreException.class, (e, ctx) -> {
             if (e.retryable()) ctx.header("Retry-After", "5");
             error(ctx, e.retryable() ? 503 : 500, "store_unavailable", e.getMessage() + "; retry later");
@@ -98,6 +115,41 @@ final class HttpApi implements AutoCloseable {
         if (!ctx.path().startsWith("/log/")) ctx.header("Cache-Control", "no-store");
     }
 
+    /** Whether the engine refused a write because its barrier is closed (safe mode). */
+    static boolean safeMode(EngineException e) {
+        return e.problem() == EngineException.Problem.REFUSED && e.getMessage() != null && e.getMessage().startsWith("safe mode");
+    }
+
+    private static void contained(Context ctx, ContainedException e) {
+        if (e.kind() == ContainedException.Kind.SAFE_MODE) {
+            safeModeError(ctx, e.incidentId(), e.detail());
+            return;
+        }
+        if (!e.incidentId().isEmpty()) ctx.header("Kalaja-Incident", e.incidentId());
+        if (e.until() != null) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, java.time.Duration.between(java.time.Instant.now(), e.until()).toSeconds())));
+        }
+        error(ctx, 403, Audited.code(e), e.detail());
+    }
+
+    private static void safeModeError(Context ctx, String incident, String detail) {
+        ctx.header("Retry-After", "60");
+        if (!incident.isEmpty()) ctx.header("Kalaja-Incident", incident);
+        error(ctx, 503, "safe_mode", detail);
+    }
+
+    private static void approvalError(Context ctx, ApprovalException e) {
+        switch (e.kind()) {
+            case CONFLICT -> error(ctx, 409, "approval_conflict", e.getMessage());
+            case NOT_INDEPENDENT -> error(ctx, 403, "approver_not_independent", e.getMessage()
+                    + "; the second administrator must hold a token of their own, not implicated in an open incident");
+            case EXPIRED -> error(ctx, 410, "approval_expired", e.getMessage() + "; request it again");
+            case NOT_FOUND -> error(ctx, 404, "not_found", e.getMessage() + "; GET /api/v1/approvals lists them");
+            case INVALID -> error(ctx, 400, "invalid_request", e.getMessage());
+            case FORBIDDEN -> error(ctx, 403, "forbidden", e.getMessage());
+        }
+    }
+
     private static void engineError(Context ctx, EngineException e) {
         boolean precondition = ctx.header("If-Match") != null || ctx.header("If-None-Match") != null;
         switch (e.problem()) {
@@ -137,22 +189,39 @@ final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** Who sent this request, authenticated by its bearer token. */
+    /**
+     * Who sent this request, authenticated by its bearer token. A presented token that is unknown,
+     * revoked or malformed is an {@code auth.failure} for the sentinel (the brute-force rule blocks the
+     * address); a frozen actor or a blocked address is refused here, before any route runs.
+     */
     static Principal authenticate(Node node, Context ctx) {
         String header = ctx.header("Authorization");
         Optional<Principal> principal = Optional.empty();
+        String presented = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            principal = node.tokens().authenticate(header.substring(7).strip());
+            presented = header.substring(7).strip();
+            principal = node.tokens().authenticate(presented);
         }
-        return principal.orElseThrow(() -> new ApiError(401, "unauthorized", header == null
+        if (principal.isPresent()) {
+            Principal p = principal.get();
+            node.sentinel().sentinel().containment().check(Audited.event(node, Action.AUTH_SIGNIN, p, ctx, "", "", 1, Map.of()));
+            return p;
+        }
+        if (header != null) {
+            Map<String, Object> extra = presented != null && presented.length() >= 16 && presented.length() <= 512
+                    ? Map.of("kalaja.token_id", Tokens.idOf(presented)) : Map.of();
+            Audited.refusal(node, Audited.anonymous(node, Action.AUTH_FAILURE, ctx, extra), "unknown_token");
+        }
+        throw new ApiError(401, "unauthorized", header == null
                 ? "send an API token as 'Authorization: Bearer <token>'; an admin creates tokens with `kalaja token create`"
                 : "the token is unknown, revoked or malformed; ask an admin for a valid one",
-                java.util.Map.of("WWW-Authenticate", "Bearer realm=\"kalaja\"")));
+                Map.of("WWW-Authenticate", "Bearer realm=\"kalaja\""));
     }
 
     static Principal requireWriter(Node node, Context ctx) {
         Principal p = authenticate(node, ctx);
         if (!p.role().mayWriteRecords()) {
+            denied(node, ctx, p);
             throw new ApiError(403, "forbidden", "a " + p.role().id() + " token may only read; writing needs a clerk, service or admin token");
         }
         return p;
@@ -161,9 +230,15 @@ final class HttpApi implements AutoCloseable {
     static Principal requireAdmin(Node node, Context ctx) {
         Principal p = authenticate(node, ctx);
         if (!p.role().mayAdminister()) {
+            denied(node, ctx, p);
             throw new ApiError(403, "forbidden", "only an admin token may do this; this one is a " + p.role().id() + " token");
         }
         return p;
+    }
+
+    private static void denied(Node node, Context ctx, Principal p) {
+        AuditEvent e = Audited.event(node, Action.AUTHZ_DENIED, p, ctx, "", "", 1, Map.of("url.path", ctx.path()));
+        Audited.refusal(node, e, "forbidden");
     }
 
     /** Requires {@code Content-Type: application/json} (any charset parameter must be UTF-8). */

@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
         description = "Keeps public services running through a destructive cyberattack.",
         subcommands = {ServeCommand.class, TokenCommand.class, RecordCommands.Get.class, RecordCommands.Put.class,
                 RecordCommands.Delete.class, RecordCommands.History.class, RecordCommands.ListKeys.class,
-                VerifyCommand.class, RecoverCommand.class, WitnessCommand.class, org.kalaja.server.bench.BenchCommand.class, Main.VersionCommand.class,
+                VerifyCommand.class, RecoverCommand.class, WitnessCommand.class, IncidentCommands.class, ApprovalCommands.class,
+                SentinelCommands.Sentinel.class, SentinelCommands.StateAudit.class, InvestigateCommand.class,
+                VerifyEvidenceCommand.class, org.kalaja.server.bench.BenchCommand.class, Main.VersionCommand.class,
                 Main.HelpCommand.class})
 public final class Main {
     private Main() {

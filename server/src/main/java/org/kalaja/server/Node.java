@@ -31,7 +31,7 @@ import org.kalaja.engine.witness.WitnessPolicy;
  * a {@link Shipper} copies the log to them. Closing stops taking writes, commits what is queued, signs
  * a last checkpoint, stops the shipper (what it did not ship waits in the store for the next start),
  * closes the vaults and the store, in that order, so a clean stop loses nothing and leaves a current
- * checkpoint.
+ * checkpoint. The sentinel starts last (after the shipper, before any request) and stops first.
  */
 final class Node implements AutoCloseable {
     /** When a write is acknowledged. */
@@ -64,9 +64,11 @@ final class Node implements AutoCloseable {
     private final Optional<Tokens.Bootstrap> bootstrap;
     private final Shipping shipping;
     private final @Nullable Shipper shipper;
+    private final NodeSentinel sentinel;
 
     private Node(Path dataDir, Store store, RecordsEngine engine, TransparencyLog log, Tokens tokens,
-            Optional<Tokens.Bootstrap> bootstrap, Shipping shipping, @Nullable Shipper shipper) {
+            Optional<Tokens.Bootstrap> bootstrap, Shipping shipping, @Nullable Shipper shipper, NodeSentinel sentinel) {
+        this.sentinel = sentinel;
         this.shipping = shipping;
         this.shipper = shipper;
         this.dataDir = dataDir;
@@ -92,8 +94,14 @@ final class Node implements AutoCloseable {
      */
     static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
             Shipping shipping) {
+        return open(dataDir, location, config, bootstrapToken, shipping, NodeSentinel.Options.defaults());
+    }
+
+    /** Opens the node, starts shipping, then the sentinel as {@code sentinel} says (before any request). */
+    static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
+            Shipping shipping, NodeSentinel.Options sentinel) {
         try {
-            return openStore(dataDir, location, config, bootstrapToken, shipping);
+            return openStore(dataDir, location, config, bootstrapToken, shipping, sentinel);
         } catch (RuntimeException e) {
             closeShippingTargets(shipping);
             throw e;
@@ -101,7 +109,7 @@ final class Node implements AutoCloseable {
     }
 
     private static Node openStore(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
-            Shipping shipping) {
+            Shipping shipping, NodeSentinel.Options sentinelOptions) {
         // A refused start must leave nothing behind, so the operator can fix the variable and retry.
         if (bootstrapToken != null) Tokens.checkBootstrapToken(bootstrapToken);
         LogIdentity identity;
@@ -115,15 +123,18 @@ final class Node implements AutoCloseable {
         Store store = location.open();
         RecordsEngine engine = null;
         TransparencyLog log = null;
+        Shipper shipper = null;
         try {
             engine = RecordsEngine.open(store, config);
             log = TransparencyLog.open(engine, identity);
             Tokens tokens = new Tokens(engine);
             Optional<Tokens.Bootstrap> boot = tokens.bootstrap(dataDir, bootstrapToken);
-            Shipper shipper = shipping.vaults().isEmpty() ? null
+            shipper = shipping.vaults().isEmpty() ? null
                     : Shipper.start(LogSource.of(log, store), shipping.vaults(), shipping.witnesses(), shipping.config());
-            return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper);
+            NodeSentinel sentinel = NodeSentinel.start(dataDir, engine, tokens, log, sentinelOptions);
+            return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper, sentinel);
         } catch (RuntimeException e) {
+            if (shipper != null) shipper.close();
             if (log != null) log.close();
             if (engine != null) engine.close();
             store.close();
@@ -201,6 +212,11 @@ final class Node implements AutoCloseable {
         return shipping;
     }
 
+    /** The sentinel and its audit, state audit and export. */
+    NodeSentinel sentinel() {
+        return sentinel;
+    }
+
     private static void closeShippingTargets(Shipping shipping) {
         shipping.vaults().forEach(Vault::close);
         if (shipping.witnesses() != null) shipping.witnesses().close();
@@ -208,6 +224,14 @@ final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            sentinel.close();
+        } finally {
+            closeEngine();
+        }
+    }
+
+    private void closeEngine() {
         try {
             engine.close();
         } finally {

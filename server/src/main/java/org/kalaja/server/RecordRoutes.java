@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +22,9 @@ import org.kalaja.engine.RecordVersion;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.WriteResult;
 import org.kalaja.engine.spi.RecordState;
+import org.kalaja.sentinel.Action;
+import org.kalaja.sentinel.Admission;
+import org.kalaja.sentinel.audit.ChangeScore;
 
 /** {@code /api/v1/records/…}: put, get (current, as-of), delete, history, list. */
 final class RecordRoutes {
@@ -52,14 +56,23 @@ final class RecordRoutes {
         long expected = expectedVersion(ctx);
         String idempotencyKey = idempotencyKey(ctx);
         byte[] body = readBody(ctx, engine.config().maxBodyBytes());
+        // Scored on the change from the current version (opacity, and fields lost by emptying), not on entropy alone.
+        byte[] previous = engine.get(collection, key).map(RecordVersion::json).orElse(null);
+        ChangeScore.Result score = ChangeScore.score(previous, body);
+        Admission a = Audited.admit(node, Audited.event(node, Action.RECORD_PUT, p, ctx, collection, key, 1, score.fields()));
         WriteResult r;
         try {
             r = await(engine.put(caller(p, ctx), collection, key, body, expected, idempotencyKey));
         } catch (EngineException e) {
             // Names, preconditions and the key were checked above: what is left invalid is the body.
-            if (e.problem() == EngineException.Problem.INVALID) throw new ApiError(400, "malformed_json", e.getMessage());
+            RuntimeException x = e.problem() == EngineException.Problem.INVALID ? new ApiError(400, "malformed_json", e.getMessage()) : e;
+            Audited.failed(node, a, x);
+            throw x;
+        } catch (RuntimeException e) {
+            Audited.failed(node, a, e);
             throw e;
         }
+        Audited.done(node, a, r.index(), r.version());
         VaultDurability.await(node, r);
         ctx.status(r.created() ? 201 : 200);
         writeResult(ctx, r);
@@ -71,28 +84,34 @@ final class RecordRoutes {
         String key = key(ctx);
         long expected = expectedVersion(ctx);
         String idempotencyKey = idempotencyKey(ctx);
-        WriteResult r = await(engine.delete(caller(p, ctx), collection, key, expected, idempotencyKey));
+        WriteResult r = Audited.run(node, Audited.event(node, Action.RECORD_DELETE, p, ctx, collection, key, 1, Map.of()),
+                () -> await(engine.delete(caller(p, ctx), collection, key, expected, idempotencyKey)), WriteResult::index,
+                WriteResult::version);
         VaultDurability.await(node, r);
         writeResult(ctx, r);
     }
 
     private void get(Context ctx) {
-        HttpApi.authenticate(node, ctx);
+        Principal p = HttpApi.authenticate(node, ctx);
         String collection = collection(ctx);
         String key = key(ctx);
         String at = ctx.queryParam("at");
         String asOf = ctx.queryParam("asOf");
         if (at != null && asOf != null) throw ApiError.badParameter("give either ?at=<log index> or ?asOf=<time>, not both");
-        Optional<RecordVersion> found;
-        if (at != null) {
-            long index = longParam("at", at, 0);
-            found = inRange(() -> engine.getAt(collection, key, index));
-        } else if (asOf != null) {
-            found = engine.getAsOf(collection, key, instant(asOf));
-        } else {
-            found = engine.get(collection, key);
-        }
-        RecordVersion v = found.orElseThrow(() -> notFound(collection, key, at != null || asOf != null));
+        long atIndex = at == null ? -1 : longParam("at", at, 0);
+        Instant asOfTime = asOf == null ? null : instant(asOf);
+        java.util.function.Supplier<RecordVersion> read = () -> {
+            Optional<RecordVersion> found;
+            if (at != null) {
+                found = inRange(() -> engine.getAt(collection, key, atIndex));
+            } else if (asOfTime != null) {
+                found = engine.getAsOf(collection, key, asOfTime);
+            } else {
+                found = engine.get(collection, key);
+            }
+            return found.orElseThrow(() -> notFound(collection, key, at != null || asOf != null));
+        };
+        RecordVersion v = audited(p, ctx, Action.RECORD_GET, collection, key, read, RecordVersion::index, RecordVersion::version);
         ctx.header("ETag", etag(v.version()));
         ctx.header("Kalaja-Version", Long.toString(v.version()));
         ctx.header("Kalaja-Index", Long.toString(v.index()));
@@ -100,13 +119,15 @@ final class RecordRoutes {
     }
 
     private void history(Context ctx) {
-        HttpApi.authenticate(node, ctx);
+        Principal p = HttpApi.authenticate(node, ctx);
         String collection = collection(ctx);
         String key = key(ctx);
         long before = ctx.queryParam("before") == null ? Long.MAX_VALUE : longParam("before", ctx.queryParam("before"), 1);
         int limit = limit(ctx);
-        if (!engine.everExisted(collection, key)) throw neverWritten(collection, key);
-        List<HistoryItem> items = engine.history(collection, key, before, limit);
+        List<HistoryItem> items = audited(p, ctx, Action.RECORD_HISTORY, collection, key, () -> {
+            if (!engine.everExisted(collection, key)) throw neverWritten(collection, key);
+            return engine.history(collection, key, before, limit);
+        }, h -> -1, h -> h.isEmpty() ? -1 : h.get(0).version());
         ArrayNode versions = HttpApi.JSON.createArrayNode();
         for (HistoryItem h : items) {
             versions.addObject().put("version", h.version()).put("index", h.index()).put("time", h.time().toString())
@@ -124,11 +145,13 @@ final class RecordRoutes {
     }
 
     private void list(Context ctx) {
-        HttpApi.authenticate(node, ctx);
+        Principal p = HttpApi.authenticate(node, ctx);
         String collection = collection(ctx);
         String after = ctx.queryParam("after") == null ? "" : named(() -> Names.key(ctx.queryParam("after")));
         int limit = limit(ctx);
-        List<RecordState> page = engine.list(collection, after, limit);
+        // Counted as the page asked for: an enumeration is judged by what it tried to take.
+        List<RecordState> page = Audited.run(node, Audited.event(node, Action.RECORD_LIST, p, ctx, collection, "", limit, Map.of()),
+                () -> engine.list(collection, after, limit), l -> -1, l -> -1);
         ArrayNode records = HttpApi.JSON.createArrayNode();
         for (RecordState s : page) records.addObject().put("key", s.id().key()).put("version", s.version()).put("index", s.index());
         ObjectNode out = HttpApi.JSON.createObjectNode();
@@ -139,6 +162,13 @@ final class RecordRoutes {
             out.putNull("next");
         }
         HttpApi.writeJson(ctx, out);
+    }
+
+    /** Reads of personal-data collections are audited; other reads only authenticate. */
+    private <T> T audited(Principal p, Context ctx, Action action, String collection, String key, java.util.function.Supplier<T> read,
+            java.util.function.ToLongFunction<T> index, java.util.function.ToLongFunction<T> version) {
+        if (!node.sentinel().personal(collection)) return read.get();
+        return Audited.run(node, Audited.event(node, action, p, ctx, collection, key, 1, Map.of()), read, index, version);
     }
 
     private static void writeResult(Context ctx, WriteResult r) {

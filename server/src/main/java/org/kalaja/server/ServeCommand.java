@@ -33,6 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ShippingOptions shippingOptions = new ShippingOptions();
 
+    @CommandLine.Mixin
+    SentinelOptions sentinelOptions = new SentinelOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,8 +43,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         EngineConfig config = engineConfig();
         StoreLocation location = StoreLocation.of(data, store);
+        NodeSentinel.Options sentinel = sentinelOptions.resolve(spec.commandLine());
         ShippingOptions.Resolved shipping = shippingOptions.resolve(spec.commandLine(), data);
-        Node node = Node.open(data, location, config, System.getenv("KALAJA_BOOTSTRAP_TOKEN"), shipping.shipping());
+        Node node = Node.open(data, location, config, System.getenv("KALAJA_BOOTSTRAP_TOKEN"), shipping.shipping(), sentinel);
         try {
             shipping.pins().save();
         } catch (RuntimeException e) {
@@ -71,6 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         String host = bind.contains(":") ? "[" + bind + "]" : bind;
         System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/");
         describeShipping(node);
+        describeSentinel(node);
         System.out.flush();
         stopped.await();
         return 0;
@@ -96,6 +101,13 @@ final class ServeCommand implements Callable<Integer> {
                     ? "vault (a write is answered once every vault holds it)"
                     : "store (a write is answered once durable in the store; vaults follow, see /api/v1/status)"));
         }
+    }
+
+    private static void describeSentinel(Node node) {
+        var s = node.sentinel().sentinel().status();
+        System.out.println("Sentinel: " + s.rules() + " Sigma rules" + (s.safeMode()
+                ? "; SAFE MODE since " + s.safeModeSince() + " (incident " + s.safeModeIncident() + "): record writes are refused"
+                : "") + (s.openIncidents() > 0 ? "; " + s.openIncidents() + " open incidents (kalaja incident list)" : ""));
     }
 
     private static void announce(Tokens.Bootstrap boot) {

@@ -64,7 +64,7 @@ final class ShippingView {
         return out.toString();
     }
 
-    private static void gauge(StringBuilder out, String name, String help, double value) {
+    static void gauge(StringBuilder out, String name, String help, double value) {
         header(out, name, "gauge", help);
         out.append(name).append(' ').append(number(value)).append('\n');
     }
@@ -74,14 +74,18 @@ final class ShippingView {
         out.append(name).append(' ').append(number(value)).append('\n');
     }
 
-    private static void header(StringBuilder out, String name, String type, String help) {
+    static void header(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
     private static void sample(StringBuilder out, String name, String vault, double value) {
-        String label = vault.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-        out.append(name).append("{vault=\"").append(label).append("\"} ").append(number(value)).append('\n');
+        sample(out, name, "vault", vault, value);
+    }
+
+    static void sample(StringBuilder out, String name, String labelName, String labelValue, double value) {
+        String label = labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        out.append(name).append('{').append(labelName).append("=\"").append(label).append("\"} ").append(number(value)).append('\n');
     }
 
     private static String number(double v) {

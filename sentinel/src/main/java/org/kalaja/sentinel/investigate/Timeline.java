@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +34,8 @@ import org.kalaja.sentinel.Incident;
  * undo); the records they changed; the indicators; the ATT&CK techniques.
  *
  * <p>Invariants: {@link #items()} are in log order (index, then ordinal within an ACCESS batch); an item
- * is there exactly when its actor is one of the incident's actors, or its address one of the incident's
- * addresses, or the entry is about the incident; entries before {@link #fromIndex()} (the first entry at
+ * is there exactly when its actor is one of the incident's actors (or a token one of them created, found
+ * in the log), or its address one of the incident's addresses, or the entry is about the incident; entries before {@link #fromIndex()} (the first entry at
  * or after {@code since}, found by binary search since entry times never decrease) are not looked at.
  *
  * @param node     the log's origin, read from its identity entry (index 0)
@@ -120,7 +121,10 @@ public record Timeline(Incident incident, String node, Instant since, long fromI
         Instant from = since != null ? since : incident.started().minus(DEFAULT_LOOKBACK);
         long size = store.size();
         long fromIndex = firstAtOrAfter(store, from, size);
-        Set<String> actors = Set.copyOf(incident.actors());
+        // Tokens an implicated actor created are implicated too: a stolen admin token mints its own. The log is
+        // in order, so a token's creation is seen before anything it does.
+        Set<String> actors = new HashSet<>(incident.actors());
+        Set<String> minted = new TreeSet<>();
         Set<String> addresses = new TreeSet<>(incident.addresses());
         addresses.remove("");
         List<Item> items = new ArrayList<>();
@@ -136,6 +140,7 @@ public record Timeline(Incident incident, String node, Instant since, long fromI
                 if (why == null) continue;
                 items.add(new Item(ev.time(), stored.index(), n, ev.actor(), ev.address(), ev.userAgent(), ev.action().id(),
                         ev.collection(), ev.key(), ev.version(), ev.outcome().id(), ev.reason(), why));
+                if (implicated && e.kind() == EntryKind.TOKEN_CREATED && actors.add("token:" + e.key())) minted.add("token:" + e.key());
                 boolean mutation = e.kind() == EntryKind.RECORD_PUT || e.kind() == EntryKind.RECORD_DELETE;
                 if (implicated && mutation && stored.index() >= incident.startedIndex()) {
                     firstBad.putIfAbsent(new RecordId(e.collection(), e.key()), stored.index());
@@ -144,7 +149,7 @@ public record Timeline(Incident incident, String node, Instant since, long fromI
         });
         List<AffectedRecord> affected = new ArrayList<>();
         firstBad.forEach((id, bad) -> affected.add(affected(store, id, bad, actors)));
-        return new Timeline(incident, origin(store), from, fromIndex, size, items, affected, indicators(incident, items));
+        return new Timeline(incident, origin(store), from, fromIndex, size, items, affected, indicators(incident, minted, items));
     }
 
     /** The first index whose entry's time is at or after {@code t}; entry times never decrease. */
@@ -201,16 +206,15 @@ public record Timeline(Incident incident, String node, Instant since, long fromI
                 latestIndex > firstBad && !actors.contains(latest.actor()));
     }
 
-    private static Indicators indicators(Incident incident, List<Item> items) {
+    private static Indicators indicators(Incident incident, Set<String> minted, List<Item> items) {
         Set<String> addresses = new TreeSet<>(incident.addresses());
-        Set<String> tokens = new TreeSet<>();
+        Set<String> tokens = new TreeSet<>(minted);
         Set<String> agents = new TreeSet<>(incident.userAgents());
         incident.actors().stream().filter(a -> a.startsWith("token:")).forEach(tokens::add);
         for (Item i : items) {
             if (i.why() != Why.IMPLICATED) continue;
             if (!i.address().isEmpty()) addresses.add(i.address());
             if (!i.userAgent().isEmpty()) agents.add(i.userAgent());
-            if (i.actor().startsWith("token:") && incident.actors().contains(i.actor())) tokens.add(i.actor());
         }
         addresses.remove("");
         agents.remove("");

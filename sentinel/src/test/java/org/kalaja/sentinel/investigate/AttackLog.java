@@ -36,6 +36,8 @@ final class AttackLog implements AutoCloseable {
     static final String ATTACKER_ADDRESS = "203.0.113.7";
     static final String ATTACKER_AGENT = "wiper/1.0 (it's \"fine\")";
     static final String CLERK = "token:c1e4c1e4c1e40002";
+    /** A token the attacker minted with the stolen one, and used. */
+    static final String MINTED = "token:5eed5eed5eed0003";
     static final String INCIDENT_ID = "inc-20260101-a1b2c3";
     private static final Caller ATTACK = Caller.of(ATTACKER, ATTACKER_ADDRESS, ATTACKER_AGENT);
     private static final Caller CLERKING = Caller.of(CLERK, "198.51.100.20", "portal/2.1");
@@ -66,6 +68,10 @@ final class AttackLog implements AutoCloseable {
         long startedIndex = engine.size();
         for (String k : List.of("b2", "b3", "b4")) attackerIndexes.add(done(engine.delete(ATTACK, "births", k, -1, "")).index());
         attackerIndexes.add(put(ATTACK, "births", "b5", "{\"cipher\":\"" + "A".repeat(70_000) + "\"}"));
+        attackerIndexes.add(done(engine.appendSystem(EntryKind.TOKEN_CREATED, ATTACK, new RecordId("kalaja.tokens", MINTED.substring(6)),
+                ("{\"name\":\"backup\",\"role\":\"admin\",\"created_by\":\"" + ATTACKER + "\"}").getBytes(StandardCharsets.UTF_8), -1))
+                .index());
+        attackerIndexes.add(put(Caller.of(MINTED, "198.51.100.99", "python-requests/2.32"), "births", "b7", "{\"name\":\"nobody\"}"));
         clerkIndexes.add(put(CLERKING, "births", "b6", "{\"name\":\"child 6\",\"approved\":true}"));
         accessIndex = system(EntryKind.ACCESS, "kalaja.audit", "access", "{\"v\":1,\"node\":\"n1\",\"t0\":\"" + Instant.now() + "\","
                 + "\"origins\":[[\"" + CLERK + "\",\"clerk\",\"clerk\",\"198.51.100.20\",\"portal/2.1\"],"

@@ -38,7 +38,7 @@ class TimelineTest {
         assertThat(new TreeSet<>(t.entryIndexes())).isEqualTo(attack.expectedTimeline());
         assertThat(t.entryIndexes()).doesNotContain(attack.otherIncidentIndex).doesNotContainAnyElementsOf(attack.clerkIndexes);
         assertThat(t.items()).filteredOn(i -> i.why() == Why.IMPLICATED && i.index() != attack.accessIndex)
-                .allSatisfy(i -> assertThat(i.actor()).isEqualTo(AttackLog.ATTACKER))
+                .allSatisfy(i -> assertThat(i.actor()).isIn(AttackLog.ATTACKER, AttackLog.MINTED))
                 .extracting(Timeline.Item::index).containsExactlyElementsOf(attack.attackerIndexes);
         // From the access batch: the attacker's list and the failed sign-in from its address, not the clerk's read.
         assertThat(t.items()).filteredOn(i -> i.index() == attack.accessIndex)
@@ -47,8 +47,8 @@ class TimelineTest {
                         org.assertj.core.groups.Tuple.tuple(2, "anonymous", "auth.failure", "failure"));
         assertThat(t.items()).filteredOn(i -> i.why() != Why.IMPLICATED)
                 .extracting(Timeline.Item::action).containsExactly("finding", "incident.update", "actor.freeze", "safe_mode.enter");
-        assertThat(t.indicators().addresses()).containsExactly(AttackLog.ATTACKER_ADDRESS);
-        assertThat(t.indicators().tokens()).containsExactly(AttackLog.ATTACKER);
+        assertThat(t.indicators().addresses()).containsExactly("198.51.100.99", AttackLog.ATTACKER_ADDRESS);
+        assertThat(t.indicators().tokens()).containsExactly(AttackLog.MINTED, AttackLog.ATTACKER);
         assertThat(t.node()).isEqualTo(AttackLog.ORIGIN);
     }
 
@@ -68,7 +68,8 @@ class TimelineTest {
     void affectedRecordsShowTheVersionBeforeTheIncidentAndTheLatest() {
         Map<String, AffectedRecord> byKey = attack.timeline().affected().stream()
                 .collect(Collectors.toMap(AffectedRecord::key, Function.identity()));
-        assertThat(byKey).containsOnlyKeys("b2", "b3", "b4", "b5"); // b1 was changed before the incident started
+        assertThat(byKey).containsOnlyKeys("b2", "b3", "b4", "b5", "b7"); // b1 was changed before the incident started
+        assertThat(byKey.get("b7").indexBefore()).isEqualTo(-1); // created by the minted token
         AffectedRecord b2 = byKey.get("b2");
         assertThat(b2.versionBefore()).isEqualTo(1);
         assertThat(b2.latestDeleted()).isTrue();

@@ -31,11 +31,13 @@ import org.kalaja.sentinel.ApprovalException.Kind;
  *
  * <p>Actions: {@code safe_mode.exit}; {@code actor.unfreeze} {@code {actor}}; {@code address.unblock}
  * {@code {address}}; {@code rule.raise} {@code {rule, threshold | contain | disabled}};
- * {@code maintenance.window} {@code {actors, collections, from, until, actions?, max?, reason?}}.
+ * {@code maintenance.window} {@code {actors, collections, from, until, actions?, max?, reason?}};
+ * {@code config.loosen} {@code {digest}} (a start with fewer defences, see NodeConfigAudit).
  */
 public final class Approvals {
     public static final Duration VALIDITY = Duration.ofHours(24);
-    static final Set<String> ACTIONS = Set.of("safe_mode.exit", "actor.unfreeze", "address.unblock", "rule.raise", "maintenance.window");
+    static final Set<String> ACTIONS = Set.of("safe_mode.exit", "actor.unfreeze", "address.unblock", "rule.raise", "maintenance.window",
+            "config.loosen");
 
     private final SystemRecords records;
     private final Independence independence;
@@ -165,6 +167,8 @@ public final class Approvals {
                 case "address.unblock" -> containment.unblock(by, p.path("address").asText(), a.id(), clock.instant());
                 case "rule.raise" -> overrides.raise(by, p, a.id());
                 case "maintenance.window" -> maintenance.open(by, Incidents.newId("win", clock.instant()), p, a.id());
+                // Nothing to do now: the next start with that configuration finds this approval (NodeConfigAudit).
+                case "config.loosen" -> "the configuration " + p.path("digest").asText() + " may start without safe mode";
                 default -> throw new ApprovalException(Kind.INVALID, "unknown action " + a.action());
             };
         } catch (IllegalArgumentException | EngineException e) {
@@ -193,6 +197,11 @@ public final class Approvals {
                 }
                 case "rule.raise" -> Overrides.validate(p);
                 case "maintenance.window" -> Maintenance.parse("check", p);
+                case "config.loosen" -> {
+                    if (!p.path("digest").asText("").matches("[0-9a-f]{64}")) {
+                        throw new IllegalArgumentException("\"digest\" must be the 64 hex digits `kalaja serve` prints for the configuration");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown action " + action);
             }
         } catch (IllegalArgumentException e) {

@@ -16,12 +16,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "approval", description = "Two-person approvals: one admin requests, another approves (admin tokens).",
         subcommands = {ApprovalCommands.Request.class, ApprovalCommands.ListApprovals.class, ApprovalCommands.Approve.class})
 final class ApprovalCommands {
+    /** Parameters that are lists even with one element (a maintenance window's, a rule's containment). */
+    private static final java.util.Set<String> LISTS = java.util.Set.of("actors", "collections", "actions", "contain");
+
     @Command(name = "request", description = "Requests ACTION: safe_mode.exit, actor.unfreeze, address.unblock, rule.raise or "
             + "maintenance.window; prints the approval (its id goes to the second admin).")
     static final class Request implements Callable<Integer> {
         @Mixin RemoteNode node;
         @Parameters(paramLabel = "ACTION") String action;
-        @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a parameter, e.g. actor=token:3f9a…; repeatable")
+        @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a parameter, e.g. actor=token:3f9a…; repeatable. Whole "
+                + "numbers are sent as numbers; actors, collections, actions, contain and comma-separated values as lists")
         Map<String, String> params = new LinkedHashMap<>();
         @Option(names = "--reason", required = true, description = "why: the second admin and the log read it") String reason;
 
@@ -32,7 +36,7 @@ final class ApprovalCommands {
             params.forEach((k, v) -> {
                 if (v.matches("-?\\d{1,18}")) {
                     p.put(k, Long.parseLong(v));
-                } else if (v.contains(",") && !k.equals("reason")) {
+                } else if (LISTS.contains(k) || (v.contains(",") && !k.equals("reason"))) {
                     var a = p.putArray(k);
                     for (String x : v.split(",")) a.add(x.strip());
                 } else {

@@ -18,6 +18,7 @@ import org.kalaja.sentinel.Action;
 import org.kalaja.sentinel.ApprovalException;
 import org.kalaja.sentinel.AuditEvent;
 import org.kalaja.sentinel.ContainedException;
+import org.kalaja.sentinel.Outcome;
 import org.kalaja.engine.spi.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +205,12 @@ final class HttpApi implements AutoCloseable {
         }
         if (principal.isPresent()) {
             Principal p = principal.get();
-            node.sentinel().sentinel().containment().check(Audited.event(node, Action.AUTH_SIGNIN, p, ctx, "", "", 1, Map.of()));
+            AuditEvent signIn = Audited.event(node, Action.AUTH_SIGNIN, p, ctx, "", "", 1, Map.of());
+            if (node.sentinel().signIns().opens(p.actor(), signIn.address(), signIn.userAgent(), signIn.time())) {
+                node.sentinel().sentinel().complete(Audited.admit(node, signIn), Outcome.SUCCESS, "", -1, -1);
+            } else {
+                node.sentinel().sentinel().containment().check(signIn);
+            }
             return p;
         }
         if (header != null) {

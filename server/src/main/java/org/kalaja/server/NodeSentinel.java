@@ -23,6 +23,7 @@ import org.kalaja.sentinel.Outcome;
 import org.kalaja.sentinel.Sentinel;
 import org.kalaja.sentinel.SentinelConfig;
 import org.kalaja.sentinel.audit.AccessBatcher;
+import org.kalaja.sentinel.audit.SignIns;
 import org.kalaja.sentinel.export.AuditExporter;
 import org.kalaja.sentinel.export.ExportContext;
 import org.kalaja.sentinel.export.FileSink;
@@ -77,6 +78,7 @@ final class NodeSentinel implements AutoCloseable {
     private final @Nullable AuditExporter exporter;
     private final IncidentUndo undo;
     private final @Nullable Set<String> personal;
+    private final SignIns signIns = new SignIns();
 
     private NodeSentinel(Sentinel sentinel, AccessBatcher batcher, StateAudit stateAudit, @Nullable AuditExporter exporter,
             IncidentUndo undo, @Nullable Set<String> personal) {
@@ -171,6 +173,11 @@ final class NodeSentinel implements AutoCloseable {
 
     List<AuditExporter.SinkStatus> sinks() {
         return exporter == null ? List.of() : exporter.status();
+    }
+
+    /** Which requests open a session: those are the {@code auth.signin} events. */
+    SignIns signIns() {
+        return signIns;
     }
 
     AccessBatcher batcher() {

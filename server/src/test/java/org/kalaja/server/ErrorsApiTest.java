@@ -22,7 +22,7 @@ class ErrorsApiTest {
     void start() {
         n = RunningNode.start(dir);
         n.put("/api/v1/records/citizens/A1", n.adminToken, "{\"v\": 1}");
-        sizeBefore = n.logSize();
+        sizeBefore = n.writes();
     }
 
     @AfterEach
@@ -36,7 +36,7 @@ class ErrorsApiTest {
         JsonNode body = RemoteNode.parse(r.body());
         assertThat(body.path("error").asText()).isEqualTo(error);
         assertThat(body.path("detail").asText()).isNotBlank();
-        assertThat(n.logSize()).as("log size after a refused request").isEqualTo(sizeBefore);
+        assertThat(n.writes()).as("writes after a refused request").isEqualTo(sizeBefore);
     }
 
     @Test

@@ -84,7 +84,9 @@ final class GuardedNode implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path.substring(1))).header("User-Agent", "kalaja-test/1")
+        // The CLI's own User-Agent: an admin using this client and `kalaja …` is one client, not a first-seen one.
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path.substring(1)))
+                .header("User-Agent", "kalaja-cli/" + Version.current())
                 .timeout(Duration.ofSeconds(20));
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (json != null) b.header("Content-Type", "application/json");

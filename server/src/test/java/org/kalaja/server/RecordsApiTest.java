@@ -128,24 +128,24 @@ class RecordsApiTest {
     void idempotentRetryReturnsTheSameIndexAndAppendsOnce() {
         Map<String, String> key = Map.of("Idempotency-Key", "application-77");
         HttpResponse<String> first = n.send("PUT", "/api/v1/records/citizens/A1", token, "{\"v\": 1}", key);
-        long size = n.logSize();
+        long size = n.writes();
 
         HttpResponse<String> retry = n.send("PUT", "/api/v1/records/citizens/A1", token, "{\"v\": 1}", key);
 
         assertThat(json(retry).path("index").asLong()).isEqualTo(json(first).path("index").asLong());
         assertThat(json(retry).path("replayed").asBoolean()).isTrue();
-        assertThat(n.logSize()).isEqualTo(size);
+        assertThat(n.writes()).isEqualTo(size);
         HttpResponse<String> reuse = n.send("PUT", "/api/v1/records/citizens/A1", token, "{\"v\": 2}", key);
         assertThat(reuse.statusCode()).isEqualTo(422);
         assertThat(json(reuse).path("error").asText()).isEqualTo("idempotency_key_reused");
-        assertThat(n.logSize()).isEqualTo(size);
+        assertThat(n.writes()).isEqualTo(size);
     }
 
     @Test
     void ifMatchConflictIsRefusedWith412AndWritesNothing() {
         n.put("/api/v1/records/citizens/A1", token, "{\"v\": 1}");
         n.put("/api/v1/records/citizens/A1", token, "{\"v\": 2}");
-        long size = n.logSize();
+        long size = n.writes();
 
         HttpResponse<String> stale = n.send("PUT", "/api/v1/records/citizens/A1", token, "{\"v\": 3}", Map.of("If-Match", "\"1\""));
         HttpResponse<String> fresh = n.send("PUT", "/api/v1/records/citizens/A1", token, "{\"v\": 3}", Map.of("If-Match", "\"2\""));
@@ -153,7 +153,7 @@ class RecordsApiTest {
         assertThat(stale.statusCode()).isEqualTo(412);
         assertThat(json(stale).path("error").asText()).isEqualTo("version_conflict");
         assertThat(fresh.statusCode()).isEqualTo(200);
-        assertThat(n.logSize()).isEqualTo(size + 1);
+        assertThat(n.writes()).isEqualTo(size + 1);
     }
 
     @Test

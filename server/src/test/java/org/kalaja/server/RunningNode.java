@@ -57,6 +57,27 @@ final class RunningNode implements AutoCloseable {
         return node.engine().size();
     }
 
+    /**
+     * Entries other than the sentinel's ACCESS batches. Those hold audited reads, sign-ins and refusals and
+     * are appended on the batcher's schedule (every 200 ms), so tests that count writes count these.
+     */
+    long writes() {
+        long[] count = {0};
+        node.store().entries(0, logSize(), e -> {
+            if (org.kalaja.ledger.EntryCodec.decode(e.data()).kind() != org.kalaja.ledger.EntryKind.ACCESS) count[0]++;
+        });
+        return count[0];
+    }
+
+    /** The newest entry that is not an ACCESS batch. */
+    org.kalaja.ledger.Entry lastWrite() {
+        for (long i = logSize() - 1; i >= 0; i--) {
+            org.kalaja.ledger.Entry e = org.kalaja.ledger.EntryCodec.decode(node.store().entry(i).orElseThrow().data());
+            if (e.kind() != org.kalaja.ledger.EntryKind.ACCESS) return e;
+        }
+        throw new AssertionError("the log holds only ACCESS entries");
+    }
+
     HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).header("User-Agent", "kalaja-test/1");
         if (token != null) b.header("Authorization", "Bearer " + token);

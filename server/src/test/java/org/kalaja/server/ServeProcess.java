@@ -142,11 +142,26 @@ final class ServeProcess {
 
     /** GET of one record: the body, or null if absent. */
     String read(String collection, String key) throws Exception {
+        return read(collection, key, TOKEN);
+    }
+
+    /** GET of one record with {@code token}: the body, or null if absent. */
+    String read(String collection, String key, String token) throws Exception {
         HttpRequest get = HttpRequest.newBuilder(URI.create(url + "/api/v1/records/" + collection + "/" + key))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN).build();
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build();
         HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) return null;
         if (response.statusCode() != 200) throw new AssertionError("GET " + key + ": " + response.statusCode() + " " + response.body());
         return response.body();
+    }
+
+    /** A new token of {@code role}, created by the bootstrap admin over HTTP (the same client as every other call). */
+    String createToken(String role) throws Exception {
+        HttpRequest post = HttpRequest.newBuilder(URI.create(url + "/api/v1/tokens")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\": \"" + role + "\", \"name\": \"" + role + "\"}")).build();
+        HttpResponse<String> r = http.send(post, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) throw new AssertionError("POST /api/v1/tokens: " + r.statusCode() + " " + r.body());
+        return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
     }
 }

@@ -25,8 +25,8 @@ class VerifyTamperTest {
         long tamperedIndex;
         try (RunningNode n = RunningNode.start(dir)) {
             for (int i = 0; i < 40; i++) n.put("/api/v1/records/fines/f" + i, n.adminToken, "{\"status\": \"unpaid\"}");
-            n.put("/api/v1/records/fines/f17", n.adminToken, "{\"status\": \"" + MARKER + "\"}");
-            tamperedIndex = n.logSize() - 1;
+            tamperedIndex = RemoteNode.parse(n.put("/api/v1/records/fines/f17", n.adminToken, "{\"status\": \"" + MARKER + "\"}").body())
+                    .path("index").asLong();
             for (int i = 40; i < 60; i++) n.put("/api/v1/records/fines/f" + i, n.adminToken, "{\"status\": \"unpaid\"}");
         }
         assertThat(CliTest.kalaja("verify", "--data", dir.toString()).exit()).isZero();

@@ -93,6 +93,32 @@ public final class Incidents {
     }
 
     /**
+     * Refuses an admin who is not independent of the open incidents: implicated, created by an
+     * implicated actor, or created after an incident began. Undo and closing call it first.
+     *
+     * @throws ApprovalException NOT_INDEPENDENT, FORBIDDEN for a non-admin
+     */
+    public void requireIndependent(Principal admin, String role) {
+        if (!admin.role().mayAdminister()) throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "only an admin may do this");
+        if (independence != null) independence.check(admin.actor(), null, role);
+    }
+
+    /**
+     * Records that {@code admin} undid the incident's damage: status {@link Status#UNDONE}, with what was
+     * restored. The incident stays open (its actors implicated) until an admin closes it.
+     *
+     * @throws ApprovalException NOT_FOUND, NOT_INDEPENDENT, FORBIDDEN for a non-admin
+     */
+    public synchronized Incident undone(Principal admin, String id, String summary) {
+        requireIndependent(admin, "undoing admin");
+        Incident i = get(id).orElseThrow(() -> new ApprovalException(ApprovalException.Kind.NOT_FOUND, "no incident " + id));
+        Incident undone = i.with(Status.UNDONE, "undo by " + admin.actor() + (summary.isBlank() ? "" : ": " + summary));
+        byId.put(id, undone);
+        write(undone, admin.caller("", ""));
+        return undone;
+    }
+
+    /**
      * Closes an incident as {@link Status#CLOSED} or {@link Status#FALSE_POSITIVE}. Containment it caused
      * stays until lifted by approvals; closing only ends its implicating of actors. The closing admin MUST
      * be independent of it (not implicated, not created by an implicated actor, created before it began).
@@ -100,13 +126,12 @@ public final class Incidents {
      * @throws ApprovalException NOT_FOUND, INVALID for another status, NOT_INDEPENDENT, FORBIDDEN for a non-admin
      */
     public synchronized Incident close(Principal admin, String id, Status status, String reason) {
-        if (!admin.role().mayAdminister()) throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "only an admin closes incidents");
+        requireIndependent(admin, "closing admin");
         if (status != Status.CLOSED && status != Status.FALSE_POSITIVE) {
             throw new ApprovalException(ApprovalException.Kind.INVALID, "an incident is closed as closed or false_positive, not " + status.id());
         }
         Incident i = get(id).orElseThrow(() -> new ApprovalException(ApprovalException.Kind.NOT_FOUND, "no incident " + id));
         if (!isOpen(i)) throw new ApprovalException(ApprovalException.Kind.CONFLICT, "incident " + id + " is already " + i.status().id());
-        if (independence != null) independence.check(admin.actor(), null, "closing admin");
         Incident closed = i.with(status, status.id() + " by " + admin.actor() + (reason.isBlank() ? "" : ": " + reason));
         byId.put(id, closed);
         byGroup.values().remove(id);
@@ -138,8 +163,11 @@ public final class Incidents {
         List<String> newActions = new ArrayList<>(base.actions());
         for (String a : actions) if (!newActions.contains(a)) newActions.add(a);
         Status status = contained && base.status() == Status.OPEN ? Status.CONTAINED : base.status();
+        // Findings of racing requests arrive in any order, and a later one may have seen a window whose
+        // oldest events were already evicted: the incident starts at the earliest first event of them all.
+        Instant started = earliest(base.started(), f.first());
         Incident now2 = new Incident(base.id(), base.rule(), base.techniques(), base.attackVersion(), plus(base.actors(), actor),
-                plus(base.addresses(), address), plus(base.userAgents(), trigger.userAgent()), base.started(), base.startedIndex(),
+                plus(base.addresses(), address), plus(base.userAgents(), trigger.userAgent()), started, base.startedIndex(),
                 base.detected(), status, newActions);
         byId.put(now2.id(), now2);
         byGroup.put(key, now2.id());
@@ -148,9 +176,18 @@ public final class Incidents {
         return new Opened(now2, fresh, grew, grew || !now2.equals(base));
     }
 
-    void startedIndex(String id, long index) {
-        byId.computeIfPresent(id, (k, i) -> new Incident(i.id(), i.rule(), i.techniques(), i.attackVersion(), i.actors(), i.addresses(),
-                i.userAgents(), i.started(), index, i.detected(), i.status(), i.actions()));
+    /** Sets the incident's start index from its start time; it only ever moves earlier, as the start does. */
+    void locateStart(String id, java.util.function.ToLongFunction<Instant> firstIndexAtOrAfter) {
+        Incident current = byId.get(id);
+        if (current == null) return;
+        long index = firstIndexAtOrAfter.applyAsLong(current.started());
+        byId.computeIfPresent(id, (k, i) -> i.startedIndex() >= 0 && i.startedIndex() <= index ? i
+                : new Incident(i.id(), i.rule(), i.techniques(), i.attackVersion(), i.actors(), i.addresses(), i.userAgents(), i.started(),
+                        index, i.detected(), i.status(), i.actions()));
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** Writes the incident's current state as a new version of its record. */

@@ -145,7 +145,7 @@ final class Responder {
             @Nullable String target, String address, Frozen frozen, Blocked blocked, @Nullable SafeMode safeMode) {
         String id = opened.incident().id();
         step("locate the start of " + id, () -> {
-            if (opened.isNew()) incidents.startedIndex(id, records.firstIndexAtOrAfter(f.first()));
+            incidents.locateStart(id, records::firstIndexAtOrAfter);
         });
         step("append the finding of " + id, () -> incidents.appendFinding(id, f, trigger, actions));
         Set<String> scope = new LinkedHashSet<>();

@@ -41,6 +41,12 @@ public record AuditEvent(Instant time, Action action, Outcome outcome, String ac
                 index, count, reason, all);
     }
 
+    /** This event as done by {@code other}, e.g. a revoked token's owner rather than {@code anonymous}. */
+    public AuditEvent withActor(String other) {
+        return new AuditEvent(time, action, outcome, other, actorName, role, address, userAgent, collection, key, version, index, count,
+                reason, extra);
+    }
+
     @Override
     public @Nullable Object get(String ecsName) {
         return switch (ecsName) {

@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Principal;
 import org.kalaja.engine.Tokens;
+import org.kalaja.engine.spi.RecordId;
+import org.kalaja.engine.spi.RecordState;
 import org.kalaja.sentinel.Action;
 import org.kalaja.sentinel.ApprovalException;
 import org.kalaja.sentinel.AuditEvent;
@@ -214,9 +216,18 @@ final class HttpApi implements AutoCloseable {
             return p;
         }
         if (header != null) {
-            Map<String, Object> extra = presented != null && presented.length() >= 16 && presented.length() <= 512
-                    ? Map.of("kalaja.token_id", Tokens.idOf(presented)) : Map.of();
-            Audited.refusal(node, Audited.anonymous(node, Action.AUTH_FAILURE, ctx, extra), "unknown_token");
+            String tokenId = presented != null && presented.length() >= 16 && presented.length() <= 512 ? Tokens.idOf(presented) : null;
+            boolean revoked = tokenId != null && node.store().state(new RecordId(Tokens.COLLECTION, tokenId)).map(RecordState::deleted)
+                    .orElse(false);
+            if (revoked) {
+                // A contained attacker retrying its token hears that it is frozen; it is not guessing tokens, so
+                // the brute-force rule does not count it (which would block everyone behind the same address).
+                node.sentinel().sentinel().containment().check(Audited.anonymous(node, Action.AUTH_FAILURE, ctx, Map.of())
+                        .withActor("token:" + tokenId));
+            }
+            Map<String, Object> extra = tokenId == null ? Map.of("kalaja.token_state", "malformed")
+                    : Map.of("kalaja.token_id", tokenId, "kalaja.token_state", revoked ? "revoked" : "unknown");
+            Audited.refusal(node, Audited.anonymous(node, Action.AUTH_FAILURE, ctx, extra), revoked ? "revoked_token" : "unknown_token");
         }
         throw new ApiError(401, "unauthorized", header == null
                 ? "send an API token as 'Authorization: Bearer <token>'; an admin creates tokens with `kalaja token create`"

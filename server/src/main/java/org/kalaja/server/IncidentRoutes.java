@@ -6,11 +6,12 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Optional;
 import org.kalaja.engine.Principal;
-import org.kalaja.sentinel.ApprovalException;
 import org.kalaja.sentinel.Incident;
 import org.kalaja.sentinel.investigate.StixBundle;
 import org.kalaja.sentinel.investigate.Timeline;
+import org.kalaja.sentinel.contain.Incidents;
 import org.kalaja.sentinel.undo.UndoPlan;
+import org.kalaja.sentinel.undo.UndoResult;
 
 /**
  * {@code /api/v1/incidents…} (admin only): what the sentinel found, its timeline and STIX bundle, and
@@ -56,17 +57,18 @@ final class IncidentRoutes {
         Principal admin = HttpApi.requireAdmin(node, ctx);
         Incident incident = incident(ctx);
         JsonNode req = ApprovalRoutes.body(ctx, false);
-        if (incident.actors().contains(admin.actor())) {
-            throw new ApprovalException(ApprovalException.Kind.NOT_INDEPENDENT, admin.actor() + " is implicated in incident "
-                    + incident.id() + " and may not undo it");
-        }
+        Incidents incidents = node.sentinel().sentinel().incidents();
+        incidents.requireIndependent(admin, "undoing admin");
         Optional<Instant> since = req.hasNonNull("since") ? Optional.of(instant(req.get("since").asText())) : Optional.empty();
         UndoPlan plan = node.sentinel().undo().plan(incident, req.path("addresses").asBoolean(false), since);
         if (req.path("dry_run").asBoolean(false)) {
             HttpApi.writeJson(ctx, SentinelView.plan(plan));
             return;
         }
-        HttpApi.writeJson(ctx, SentinelView.result(node.sentinel().undo().apply(admin.caller(ctx.ip(), Audited.userAgent(ctx)), plan)));
+        UndoResult result = node.sentinel().undo().apply(admin.caller(ctx.ip(), Audited.userAgent(ctx)), plan);
+        incidents.undone(admin, incident.id(), "restored " + result.restored().size() + ", deleted " + result.deleted().size()
+                + ", conflicts " + result.conflicts().size());
+        HttpApi.writeJson(ctx, SentinelView.result(result));
     }
 
     private void close(Context ctx) {

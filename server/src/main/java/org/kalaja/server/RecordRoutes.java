@@ -56,9 +56,10 @@ final class RecordRoutes {
         long expected = expectedVersion(ctx);
         String idempotencyKey = idempotencyKey(ctx);
         byte[] body = readBody(ctx, engine.config().maxBodyBytes());
-        // Scored on the change from the current version (opacity, and fields lost by emptying), not on entropy alone.
-        byte[] previous = engine.get(collection, key).map(RecordVersion::json).orElse(null);
-        ChangeScore.Result score = ChangeScore.score(previous, body);
+        // Scored on the change from the current version (opacity, and fields lost by emptying), not on entropy
+        // alone; read only for bodies that may be opaque or thin, so that ordinary edits do not pay for it.
+        byte[] previous = ChangeScore.worthScoring(body) ? engine.get(collection, key).map(RecordVersion::json).orElse(null) : null;
+        ChangeScore.Result score = previous == null ? ChangeScore.Result.NONE : ChangeScore.score(previous, body);
         Admission a = Audited.admit(node, Audited.event(node, Action.RECORD_PUT, p, ctx, collection, key, 1, score.fields()));
         WriteResult r;
         try {

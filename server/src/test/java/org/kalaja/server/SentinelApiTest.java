@@ -122,8 +122,23 @@ class SentinelApiTest {
                 assertThat(r.statusCode()).as("record %d", i).isEqualTo(200);
                 assertThat(GuardedNode.json(r)).isEqualTo(HttpApi.JSON.readTree(GuardedNode.body(i)));
             }
+            assertThat(n.incidents().getFirst().path("status").asText()).isEqualTo("undone");
             HttpResponse<String> byAttacker = n.send("POST", "/api/v1/incidents/" + id + "/undo", stolen, "{}");
-            assertThat(byAttacker.statusCode()).as("the rule revoked the attacker's token").isEqualTo(401);
+            assertThat(byAttacker.statusCode()).as("the rule revoked and froze the attacker's token").isEqualTo(403);
+            assertThat(GuardedNode.json(byAttacker).path("error").asText()).isEqualTo("actor_frozen");
+        }
+    }
+
+    @Test
+    void aFrozenTokenRetryingHearsItIsFrozenAndLocksNobodyOutOfItsAddress() throws Exception {
+        try (GuardedNode n = GuardedNode.start(dir, Map.of())) {
+            String stolen = n.massDeletion(Role.ADMIN).token();
+            for (int i = 0; i < 15; i++) {
+                HttpResponse<String> retry = n.send("GET", "/api/v1/records/civil/k20", stolen, null);
+                assertThat(retry.statusCode()).isEqualTo(403);
+                assertThat(GuardedNode.json(retry).path("error").asText()).isEqualTo("actor_frozen");
+            }
+            assertThat(n.send("GET", "/api/v1/incidents", n.adminToken, null).statusCode()).as("the admin at the same address").isEqualTo(200);
         }
     }
 

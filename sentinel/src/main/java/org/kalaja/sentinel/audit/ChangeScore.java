@@ -81,6 +81,49 @@ public final class ChangeScore {
     }
 
     /**
+     * Whether a put of {@code next} is worth the read of the previous version that {@link #score}
+     * needs: when it may hold opaque strings ({@link #mayBeOpaque}), or has so few top-level fields
+     * ({@value #THIN_FIELDS} or fewer) that it may be emptying a record. Most writes (a clerk editing
+     * fields of a record) are neither, and cost the write path one pass over their bytes. A write that
+     * replaces every field with as many plain junk fields is not scored: the mass-deletion rule
+     * counts deletions and emptied records, not such rewrites.
+     */
+    public static boolean worthScoring(byte[] next) {
+        return mayBeOpaque(next) || topLevelFields(next) <= THIN_FIELDS;
+    }
+
+    static final int THIN_FIELDS = 3;
+
+    /** The number of members of the top-level JSON object, counted without parsing it (commas at depth 1). */
+    static int topLevelFields(byte[] json) {
+        int depth = 0;
+        int commas = 0;
+        boolean inString = false;
+        boolean any = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') i++;
+                else if (b == '"') inString = false;
+                continue;
+            }
+            switch (b) {
+                case '"' -> {
+                    inString = true;
+                    if (depth == 1) any = true;
+                }
+                case '{', '[' -> depth++;
+                case '}', ']' -> depth--;
+                case ',' -> {
+                    if (depth == 1) commas++;
+                }
+                default -> { }
+            }
+        }
+        return any ? commas + 1 : 0;
+    }
+
+    /**
      * Scores the change from {@code previous} (null for a new record or a deleted one) to {@code next}.
      * Bodies that are not JSON are read as one string.
      */

@@ -81,10 +81,19 @@ public final class Incidents {
         return list().stream().filter(Incidents::isOpen).toList();
     }
 
-    /** The actors of the incidents not closed: they MUST NOT approve anything. */
+    /**
+     * The incidents not closed that Kalaja acted on (contained or undone). An alert-only incident (still
+     * {@link Status#OPEN}), such as an administrator signing in with a new client, implicates nobody:
+     * taking an admin's independence away would be containment the rule did not ask for.
+     */
+    List<Incident> containing() {
+        return open().stream().filter(i -> i.status() != Status.OPEN).toList();
+    }
+
+    /** The actors of the incidents that contained them: they MUST NOT approve, undo or close anything. */
     Set<String> implicatedActors() {
         Set<String> out = new LinkedHashSet<>();
-        for (Incident i : byId.values()) if (isOpen(i)) out.addAll(i.actors());
+        for (Incident i : containing()) out.addAll(i.actors());
         return out;
     }
 

@@ -52,7 +52,7 @@ final class Independence {
             if (mine.chain().contains(other)) throw refused(role + " " + actor + " was created by " + other + ", the other admin");
             if (lineage(other).chain().contains(actor)) throw refused(role + " " + actor + " created " + other + ", the other admin");
         }
-        for (Incident i : incidents.open()) {
+        for (Incident i : incidents.containing()) {
             if (mine.created() != null && !mine.created().isBefore(i.started())) {
                 throw refused(role + " " + actor + " was created at " + mine.created() + ", after incident " + i.id() + " began ("
                         + i.started() + ")");

@@ -126,7 +126,11 @@ final class Responder {
         if (!opened.grew() && !opened.changed()) return id;
         submit(opened.grew()
                 ? () -> persist(f, trigger, opened, actions, actor, token, target, address, frozen, blocked, persistSafeMode ? safeMode : null)
-                : () -> step("record incident " + id, () -> incidents.persist(id)));
+                : () -> {
+                    // A finding may only have moved the start earlier: the start index follows before the record is written.
+                    step("locate the start of " + id, () -> incidents.locateStart(id, records::firstIndexAtOrAfter));
+                    step("record incident " + id, () -> incidents.persist(id));
+                });
         return id;
     }
 

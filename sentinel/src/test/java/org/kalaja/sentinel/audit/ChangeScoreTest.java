@@ -179,6 +179,17 @@ class ChangeScoreTest {
         assertThat(ChangeScore.mayBeOpaque(bytes(birth().put("data", b64(encrypt(new byte[40])))))).isTrue();
     }
 
+    @Test
+    void thinOrOpaqueBodiesAreWorthScoringAndAClerksEditIsNot() throws Exception {
+        assertThat(ChangeScore.worthScoring(bytes(birth()))).as("a clerk's edit of eleven fields").isFalse();
+        assertThat(ChangeScore.worthScoring("{}".getBytes(StandardCharsets.UTF_8))).as("emptied").isTrue();
+        assertThat(ChangeScore.worthScoring("{\"a\":\"x,y\",\"b\":[1,2,3],\"c\":{\"d\":1,\"e\":2}}".getBytes(StandardCharsets.UTF_8)))
+                .as("three fields, commas nested or quoted").isTrue();
+        assertThat(ChangeScore.worthScoring(bytes(birth().put("data", b64(encrypt(new byte[40])))))).as("opaque").isTrue();
+        assertThat(ChangeScore.topLevelFields("{\"a\":\"q\\\",\",\"b\":1,\"c\":2,\"d\":3}".getBytes(StandardCharsets.UTF_8)))
+                .as("an escaped quote before a comma").isEqualTo(4);
+    }
+
     @Property(tries = 300)
     void ciphertextOfAnyLengthIsOpaqueAndBase64TextIsNot(@ForAll @IntRange(min = 20, max = 5000) int length) throws Exception {
         byte[] ct = encrypt(new byte[length]);

@@ -132,6 +132,7 @@ final class Node implements AutoCloseable {
             shipper = shipping.vaults().isEmpty() ? null
                     : Shipper.start(LogSource.of(log, store), shipping.vaults(), shipping.witnesses(), shipping.config());
             NodeSentinel sentinel = NodeSentinel.start(dataDir, engine, tokens, log, sentinelOptions);
+            sentinel.checkDefences(shipping, sentinelOptions, engine);
             return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper, sentinel);
         } catch (RuntimeException e) {
             if (shipper != null) shipper.close();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.Caller;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.Tokens;
 import org.kalaja.engine.TransparencyLog;
@@ -24,6 +25,7 @@ import org.kalaja.sentinel.Sentinel;
 import org.kalaja.sentinel.SentinelConfig;
 import org.kalaja.sentinel.audit.AccessBatcher;
 import org.kalaja.sentinel.audit.SignIns;
+import org.kalaja.sentinel.contain.NodeConfigAudit;
 import org.kalaja.sentinel.export.AuditExporter;
 import org.kalaja.sentinel.export.ExportContext;
 import org.kalaja.sentinel.export.FileSink;
@@ -157,6 +159,34 @@ final class NodeSentinel implements AutoCloseable {
             sinks.add(new WebhookSink(o.webhook(), o.webhookSecret(), context, clock));
         }
         return sinks;
+    }
+
+    /**
+     * Compares the defences this start has with the last start's ({@link NodeConfigAudit}): fewer vaults,
+     * witnesses, a lower quorum, store instead of vault durability, fewer audit sinks or a slower state
+     * audit is a {@code config.change} the default rules answer with safe mode (T1490, T1562), unless two
+     * administrators approved this configuration's digest beforehand ({@code config.loosen}).
+     */
+    void checkDefences(Node.Shipping shipping, Options o, RecordsEngine engine) {
+        Map<String, Object> config = new java.util.TreeMap<>();
+        config.put("vaults", shipping.vaults().stream().map(org.kalaja.engine.vault.Vault::describe).sorted().toList());
+        config.put("witnesses", shipping.witnesses() == null ? List.of()
+                : shipping.witnesses().witnesses().stream().map(w -> w.key().name()).sorted().toList());
+        config.put("quorum", shipping.witnesses() == null ? 0 : shipping.witnesses().quorum());
+        config.put("durability", shipping.durability().name().toLowerCase(java.util.Locale.ROOT));
+        List<String> sinks = new ArrayList<>(o.auditOut());
+        if (o.syslog() != null) sinks.add(o.syslog().toString());
+        if (o.webhook() != null) sinks.add(o.webhook().toString());
+        config.put("audit_sinks", sinks.stream().sorted().toList());
+        config.put("state_audit_interval_s", o.stateAuditInterval().toSeconds());
+        NodeConfigAudit.Change change = NodeConfigAudit.check(engine, sentinel, config, Caller.of("system:serve", "", "kalaja serve"),
+                now(engine));
+        if (!change.reduced().isEmpty()) {
+            LOG.warn("this start has fewer defences than the last one ({}); unless two admins approved config.loosen with digest {},"
+                    + " the sentinel puts the node in safe mode", String.join(", ", change.reduced()), change.digest());
+        }
+        change.event().ifPresent(sentinel::admit);
+        sentinel.flush();
     }
 
     Sentinel sentinel() {

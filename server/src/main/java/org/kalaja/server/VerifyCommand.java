@@ -58,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
             System.out.println("OK: " + r.entries() + " entries of " + r.origin() + " verified; checkpoint of "
                     + r.checkpointSize() + " entries with root " + r.root().base64() + " holds; "
                     + records(r.records() - r.systemRecords()) + " (and " + r.systemRecords()
-                    + " of Kalaja's own: the log's identity, tokens)"
+                    + " of Kalaja's own in kalaja.* collections: the log's identity, its configuration, tokens, incidents…)"
                     + " and " + r.idempotencyKeys() + " idempotency keys equal a replay of the log"
                     + (expected.isEmpty() ? " (no key given: authorship not checked)" : ""));
             return 0;

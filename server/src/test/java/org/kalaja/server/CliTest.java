@@ -108,8 +108,8 @@ class CliTest {
         Run r = kalaja("verify", "--data", dir.toString());
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        // 20 records, the log's identity, the first token, and one ACCESS entry holding the admin's sign-in.
-        assertThat(r.out()).startsWith("OK: 23 entries");
+        // 20 records, the log's identity, its configuration, the first token, and one ACCESS entry holding the admin's sign-in.
+        assertThat(r.out()).startsWith("OK: 24 entries");
     }
 
     @Test
@@ -125,7 +125,7 @@ class CliTest {
 
         Run r = kalaja("verify", "--data", dir.toString());
 
-        assertThat(r.out()).contains("with root " + root + " holds").contains(" 1 record (and 2 of Kalaja's own: the log's identity, tokens)");
+        assertThat(r.out()).contains("with root " + root + " holds").contains(" 1 record (and 3 of Kalaja's own in kalaja.* collections");
         assertThat(note).contains(root);
     }
 

@@ -59,7 +59,8 @@ class WipeTest {
                 "recover", "--from", "dir:" + vault, "--into", rebuilt.toString(), "--key", safe.resolve("log.key").toString());
         assertThat(recover.getKey()).as("recover's exit code; it printed:%n%s", recover.getValue()).isZero();
 
-        ServeProcess restored = ServeProcess.start(rebuilt).awaitReady();
+        // With the primary's defences: a node that came back without its vault would be in safe mode (T1490).
+        ServeProcess restored = ServeProcess.start(rebuilt, "--vault", "dir:" + vault, "--durability", "vault").awaitReady();
         try {
             // Reading back every write is a bulk read: an admin token doing it is frozen by the sentinel's bulk_read
             // rule (25 in 3 min); a clerk's bar is human capacity (900 in 15 min), as for the clerk checking a batch.

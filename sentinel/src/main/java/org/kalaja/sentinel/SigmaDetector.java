@@ -19,14 +19,27 @@ import org.kalaja.sentinel.sigma.RuleSet;
 final class SigmaDetector implements Detector {
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
-    private final Evaluator evaluator;
+    private volatile RuleSet ruleSet;
+    private volatile Evaluator evaluator;
     private final int rules;
     private final SentinelConfig config;
 
     SigmaDetector(RuleSet rules, SentinelConfig config) {
+        this.ruleSet = rules;
         this.evaluator = new Evaluator(rules);
         this.rules = rules.rules().size();
         this.config = config;
+    }
+
+    /**
+     * Counts {@code ruleId} to {@code threshold} from now on. Every window starts empty again (the
+     * evaluator is rebuilt): a raise is rare and two administrators asked for it.
+     */
+    @Override
+    public synchronized void raise(String ruleId, long threshold) {
+        RuleSet raised = ruleSet.withThreshold(ruleId, threshold);
+        evaluator = new Evaluator(raised);
+        ruleSet = raised;
     }
 
     @Override

@@ -24,6 +24,16 @@ public interface Detector {
     default void sweep(Instant now) {
     }
 
+    /**
+     * Counts the correlation {@code ruleId} to {@code threshold} from now on (an approved
+     * {@code rule.raise}).
+     *
+     * @throws IllegalArgumentException when it has no such rule, or the rule has no threshold to raise
+     */
+    default void raise(String ruleId, long threshold) {
+        throw new IllegalArgumentException("this detector has no rule " + ruleId);
+    }
+
     /** How many rules it evaluates. */
     default int rules() {
         return 0;

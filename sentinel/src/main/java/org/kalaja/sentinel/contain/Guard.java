@@ -43,7 +43,7 @@ public final class Guard implements AutoCloseable {
         this.containment = new Containment(records, barrier);
         this.incidents = new Incidents(records);
         this.maintenance = new Maintenance(records);
-        this.overrides = new Overrides(records);
+        this.overrides = new Overrides(records, detector);
         Independence independence = new Independence(records, incidents, containment);
         incidents.independence(independence);
         this.approvals = new Approvals(records, independence, containment, maintenance, overrides, clock);

@@ -9,25 +9,40 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kalaja.engine.Caller;
 import org.kalaja.ledger.EntryKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loosenings of a rule approved by two admins ({@code kalaja.overrides/<rule id>}): {@code disabled}
- * (its findings are recorded as alerts only... no: ignored), {@code contain} (a shorter action list) and
- * {@code threshold} (a higher threshold). The sentinel applies {@code disabled} and {@code contain} to
- * findings itself; {@code threshold} is recorded for the evaluator, which alone counts events.
+ * (its findings are ignored), {@code contain} (another action list) and {@code threshold} (a
+ * correlation counting to another number). The sentinel applies {@code disabled} and {@code contain}
+ * to findings itself; a {@code threshold} goes to the {@link Detector}, which alone counts events, at
+ * approval and again at every start.
  */
 final class Overrides {
     static final String COLLECTION = "kalaja.overrides";
 
+    private static final Logger LOG = LoggerFactory.getLogger(Overrides.class);
+
     private final SystemRecords records;
+    private final Detector detector;
     private final Map<String, JsonNode> byRule = new ConcurrentHashMap<>();
 
-    Overrides(SystemRecords records) {
+    Overrides(SystemRecords records, Detector detector) {
         this.records = records;
+        this.detector = detector;
     }
 
     void load() {
-        for (SystemRecords.Body b : records.list(COLLECTION)) byRule.put(b.key(), b.json());
+        for (SystemRecords.Body b : records.list(COLLECTION)) {
+            byRule.put(b.key(), b.json());
+            if (!b.json().path("threshold").canConvertToLong()) continue;
+            try {
+                detector.raise(b.key(), b.json().get("threshold").asLong());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("the approved threshold of rule {} cannot be applied ({}); the rule counts to its own", b.key(), e.getMessage());
+            }
+        }
     }
 
     /** The finding as the overrides of its rule leave it; empty when the rule is disabled. */
@@ -61,11 +76,12 @@ final class Overrides {
     String raise(Caller by, JsonNode params, String approval) {
         validate(params);
         String rule = params.get("rule").asText();
+        if (params.path("threshold").canConvertToLong()) detector.raise(rule, params.get("threshold").asLong());
         ObjectNode body = params.deepCopy();
         body.put("approval", approval);
         records.write(EntryKind.CONFIG_CHANGED, by, COLLECTION, rule, body, -1);
         byRule.put(rule, body);
-        return "override of rule " + rule + " recorded";
+        return "override of rule " + rule + " in effect";
     }
 
     /** The overrides by rule id, for the evaluator and the status page. */

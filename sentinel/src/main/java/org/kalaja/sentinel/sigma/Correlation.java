@@ -73,6 +73,21 @@ record Correlation(Rule rule, Type type, List<String> refs, List<Rule> sources, 
         return f == null ? groupBy : f;
     }
 
+    /**
+     * This correlation with its lower bounds ({@code gt}, {@code gte}) moved to {@code value}: an
+     * approved {@code rule.raise}. Upper bounds stay.
+     *
+     * @throws IllegalArgumentException when it has no lower bound, or {@code value} is beyond {@link #MAX_THRESHOLD}
+     */
+    Correlation withLowerBound(long value) {
+        if (value < 1 || value > MAX_THRESHOLD) throw new IllegalArgumentException("a threshold is 1 to " + MAX_THRESHOLD + ", got " + value);
+        List<Threshold> moved = thresholds.stream().map(t -> t.op().startsWith("gt") ? new Threshold(t.op(), value) : t).toList();
+        if (moved.equals(thresholds) && thresholds.stream().noneMatch(t -> t.op().startsWith("gt"))) {
+            throw new IllegalArgumentException("rule " + rule.id() + " has no lower bound (gt or gte) to raise");
+        }
+        return new Correlation(rule, type, refs, sources, groupBy, aliases, span, moved, field, generate);
+    }
+
     Correlation withSources(List<Rule> resolved) {
         return new Correlation(rule, type, refs, List.copyOf(resolved), groupBy, aliases, span, thresholds, field, generate);
     }

@@ -39,7 +39,10 @@ public final class RuleSet {
     /** Ids of detection rules whose every match is a finding (not referenced, or referenced with generate). */
     final Set<String> standalone;
 
+    private final List<RuleLoader.Loaded> loaded;
+
     private RuleSet(List<RuleLoader.Loaded> loaded) {
+        this.loaded = List.copyOf(loaded);
         Map<String, Rule> byRef = new HashMap<>();
         for (RuleLoader.Loaded l : loaded) {
             Rule r = l.rule();
@@ -99,6 +102,27 @@ public final class RuleSet {
 
     static String label(Rule r) {
         return "'" + r.title() + "' (" + r.id() + ")";
+    }
+
+    /**
+     * These rules with the correlation {@code ruleId} (an id or a name) counting to {@code threshold}: its
+     * {@code gt}/{@code gte} bounds moved there, as a {@code rule.raise} two administrators approved.
+     *
+     * @throws IllegalArgumentException when no correlation has that id or name, or it has no lower bound
+     */
+    public RuleSet withThreshold(String ruleId, long threshold) {
+        boolean found = false;
+        List<RuleLoader.Loaded> changed = new ArrayList<>();
+        for (RuleLoader.Loaded l : loaded) {
+            if (l.correlation() != null && (l.rule().id().equals(ruleId) || l.rule().name().equals(ruleId))) {
+                changed.add(new RuleLoader.Loaded(l.rule(), l.detection(), l.correlation().withLowerBound(threshold)));
+                found = true;
+            } else {
+                changed.add(l);
+            }
+        }
+        if (!found) throw new IllegalArgumentException("no correlation rule " + ruleId + " to raise; the rules' ids are in docs/RULES.md");
+        return new RuleSet(changed);
     }
 
     /** Every rule, detection and correlation, defaults first (each replaced in place by an override). */

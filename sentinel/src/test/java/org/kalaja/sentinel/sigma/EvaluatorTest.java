@@ -204,6 +204,7 @@ class EvaluatorTest {
             return name.equals("event.action") ? "auth.failure" : null;
         };
         ev.evaluate(failure, at(2));
-        assertThat(read).as("only the brute-force base rule and its group").containsExactly("event.action", "event.action", "source.ip");
+        assertThat(read).as("only the brute-force base rule (which skips revoked tokens) and its group")
+                .containsExactly("event.action", "event.action", "kalaja.token_state", "source.ip");
     }
 }

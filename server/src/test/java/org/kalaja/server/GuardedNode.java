@@ -2,19 +2,13 @@ package org.kalaja.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.Caller;
-import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.Role;
 
 /**
@@ -46,15 +40,17 @@ final class GuardedNode implements AutoCloseable {
                 contain: [safe_mode]
             """;
 
-    final Node node;
-    final HttpApi api;
-    final String adminToken;
-    private final HttpClient client = HttpClient.newHttpClient();
+    /** The CLI's own User-Agent: an admin using this client and `kalaja …` is one client, not a first-seen one. */
+    private static final Map<String, String> AS_THE_CLI = Map.of("User-Agent", "kalaja-cli/" + Version.current());
 
-    private GuardedNode(Node node, HttpApi api, String adminToken) {
-        this.node = node;
-        this.api = api;
-        this.adminToken = adminToken;
+    final RunningNode running;
+    final Node node;
+    final String adminToken;
+
+    private GuardedNode(RunningNode running) {
+        this.running = running;
+        this.node = running.node;
+        this.adminToken = running.adminToken;
     }
 
     /** A node on {@code dir} with the default rules plus {@code rules} (file name → YAML) in {@code dir/rules}. */
@@ -63,15 +59,11 @@ final class GuardedNode implements AutoCloseable {
             Files.createDirectories(dir.resolve("rules"));
             for (var r : rules.entrySet()) Files.writeString(dir.resolve("rules").resolve(r.getKey()), r.getValue());
         }
-        EngineConfig config = new EngineConfig(1024, 10_000, 16 * 1024, Duration.ofMillis(50), Clock.systemUTC());
-        Node node = Node.open(dir, StoreLocation.of(dir, null), config, null, Node.Shipping.none(),
-                NodeSentinel.Options.defaults());
-        String token = node.bootstrap().orElseThrow().generated();
-        return new GuardedNode(node, HttpApi.start(node, "127.0.0.1", 0), token);
+        return new GuardedNode(RunningNode.start(dir));
     }
 
     String url() {
-        return "http://127.0.0.1:" + api.port() + "/";
+        return running.url("/");
     }
 
     /** A token made by the node itself (as `kalaja token create` on the first admin's behalf would). */
@@ -84,21 +76,7 @@ final class GuardedNode implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable String json) {
-        // The CLI's own User-Agent: an admin using this client and `kalaja …` is one client, not a first-seen one.
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path.substring(1)))
-                .header("User-Agent", "kalaja-cli/" + Version.current())
-                .timeout(Duration.ofSeconds(20));
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        if (json != null) b.header("Content-Type", "application/json");
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return running.send(method, path, token, json, AS_THE_CLI);
     }
 
     static JsonNode json(HttpResponse<String> r) {
@@ -147,7 +125,6 @@ final class GuardedNode implements AutoCloseable {
 
     @Override
     public void close() {
-        api.close();
-        node.close();
+        running.close();
     }
 }

@@ -79,10 +79,11 @@ final class RunningNode implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, @Nullable String token, @Nullable String body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).header("User-Agent", "kalaja-test/1");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
+                .header("User-Agent", "kalaja-test/1");
         if (token != null) b.header("Authorization", "Bearer " + token);
         if (body != null && !headers.containsKey("Content-Type")) b.header("Content-Type", "application/json");
-        headers.forEach(b::header);
+        headers.forEach(b::setHeader);
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             return client.send(b.build(), HttpResponse.BodyHandlers.ofString());

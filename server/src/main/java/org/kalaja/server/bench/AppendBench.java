@@ -3,16 +3,12 @@ package org.kalaja.server.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
@@ -82,7 +78,7 @@ public final class AppendBench {
             ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), count);
             PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, count, bodies);
         } finally {
-            deleteTree(dir);
+            BenchSupport.deleteTree(dir);
         }
     }
 
@@ -94,7 +90,7 @@ public final class AppendBench {
                 figures.measure(r, () -> ledgerRun(SqliteStore.open(dir.resolve("ledger.db")), records),
                         () -> PlainUpserts.run("jdbc:sqlite:" + dir.resolve("plain.db"), null, null, true, records, bodies));
             } finally {
-                deleteTree(dir);
+                BenchSupport.deleteTree(dir);
             }
         }
         return figures.result();
@@ -123,7 +119,7 @@ public final class AppendBench {
             }
             return figures.result();
         } finally {
-            deleteTree(dir);
+            BenchSupport.deleteTree(dir);
         }
     }
 
@@ -178,42 +174,24 @@ public final class AppendBench {
 
         /** @param plainSide returns the seconds the plain upserts took */
         void measure(int r, Timed<double[]> ledgerSide, Timed<Double> plainSide) throws Exception {
-            long cpu0 = cpuNanos();
+            long cpu0 = BenchSupport.cpuNanos();
             double[] l = ledgerSide.run();
-            long cpu1 = cpuNanos();
+            long cpu1 = BenchSupport.cpuNanos();
             double plainSeconds = plainSide.run();
             ledger[r] = l[0];
             integrate[r] = l[1];
             plain[r] = records / plainSeconds;
             ledgerCpu[r] = (cpu1 - cpu0) / 1e3 / records;
-            plainCpu[r] = (cpuNanos() - cpu1) / 1e3 / records;
+            plainCpu[r] = (BenchSupport.cpuNanos() - cpu1) / 1e3 / records;
             progress.printf(Locale.ROOT, "  %-10s run %d/%d: ledger %,9.0f/s   plain upserts %,9.0f/s   ratio %.2f   cpu µs/write %.1f vs %.1f%n",
                     engine, r + 1, runs, ledger[r], plain[r], ledger[r] / plain[r], ledgerCpu[r], plainCpu[r]);
         }
 
         BenchResult result() {
-            double l = median(ledger);
-            double p = median(plain);
-            return new BenchResult(engine, records, runs, l, p, l / p, median(integrate), median(ledgerCpu), median(plainCpu));
-        }
-    }
-
-    /** CPU time of every thread of this process so far, in nanoseconds. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            double l = BenchSupport.median(ledger);
+            double p = BenchSupport.median(plain);
+            return new BenchResult(engine, records, runs, l, p, l / p, BenchSupport.median(integrate), BenchSupport.median(ledgerCpu),
+                    BenchSupport.median(plainCpu));
         }
     }
 }

@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -107,7 +106,7 @@ public final class RecoverBench {
             return new Result(records, recoverS, pg, recoverS / pg, bytes / 1e6 / verifyS, bytes / 1e6 / shaAll, bytes / 1e6 / shaOne,
                     bytes, phases[0], phases[1]);
         } finally {
-            deleteTree(work);
+            BenchSupport.deleteTree(work);
         }
     }
 
@@ -234,15 +233,5 @@ public final class RecoverBench {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                p.toFile().setWritable(true);
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.kalaja.server.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,7 +118,7 @@ final class SentinelBench {
             wiredRatio[r] = perS[1][r] / perS[0][r];
             prefilteredRatio[r] = perS[2][r] / perS[0][r];
         }
-        return new Result(records, runs, median(perS[0]), median(perS[1]), median(wiredRatio), median(perS[2]), median(prefilteredRatio), median(cpu[0]), median(cpu[1]), median(cpu[2]), trials,
+        return new Result(records, runs, BenchSupport.median(perS[0]), BenchSupport.median(perS[1]), BenchSupport.median(wiredRatio), BenchSupport.median(perS[2]), BenchSupport.median(prefilteredRatio), BenchSupport.median(cpu[0]), BenchSupport.median(cpu[1]), BenchSupport.median(cpu[2]), trials,
                 percentile(detection[3], 50) / 1e3, percentile(detection[0], 50) / 1e3, percentile(detection[0], 99) / 1e3, percentile(detection[1], 50) / 1e6,
                 percentile(detection[1], 99) / 1e6, (int) detection[2][0], load);
     }
@@ -145,7 +143,7 @@ final class SentinelBench {
             Semaphore window = new Semaphore(WINDOW);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             long half = Math.max(1, count / 2);
-            long cpu0 = cpuNanos();
+            long cpu0 = BenchSupport.cpuNanos();
             long start = System.nanoTime();
             for (long i = 0; i < count && failure.get() == null; i++) {
                 String key = "r-" + (i % half);
@@ -160,11 +158,11 @@ final class SentinelBench {
             }
             window.acquire(WINDOW);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long cpu = cpuNanos() - cpu0;
+            long cpu = BenchSupport.cpuNanos() - cpu0;
             if (failure.get() != null) throw new IllegalStateException("a benchmark write failed", failure.get());
             return new double[] {count / seconds, cpu / 1e3 / count};
         } finally {
-            deleteTree(dir);
+            BenchSupport.deleteTree(dir);
         }
     }
 
@@ -231,24 +229,10 @@ final class SentinelBench {
                 }
             }
         } finally {
-            deleteTree(dir);
+            BenchSupport.deleteTree(dir);
         }
         progress.printf(Locale.ROOT, "  detection: %d wiper trials (after 20 warm-up trials), %d deletions allowed in each%n", trials, allowed);
         return new long[][] {contain, durable, {allowed}, plainAdmit};
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static double median(double[] values) {
-        return AppendBench.median(values);
     }
 
     private static double percentile(long[] values, int p) {

@@ -58,6 +58,28 @@ final class RunningNode implements AutoCloseable {
     }
 
     /**
+     * The log's size once the sentinel's pending ACCESS batch (sign-ins, audited reads) is committed: no
+     * event waits and the size has not moved for two batch intervals.
+     */
+    long settledLogSize() throws InterruptedException {
+        long quiet = 2 * org.kalaja.sentinel.audit.AccessBatcher.DEFAULT_INTERVAL.toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long size = logSize();
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            long now = logSize();
+            if (now != size) {
+                size = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since > quiet && node.sentinel().batcher().backlog() == 0) {
+                return size;
+            }
+        }
+        throw new AssertionError("the log kept growing for 10 s after the test stopped writing");
+    }
+
+    /**
      * Entries other than the sentinel's ACCESS batches. Those hold audited reads, sign-ins and refusals and
      * are appended on the batcher's schedule (every 200 ms), so tests that count writes count these.
      */

@@ -119,7 +119,7 @@ class VaultShippingTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(n.put("/api/v1/records/towns/t" + i, clerk, "{}").statusCode()).isEqualTo(201);
             }
-            long size = n.logSize();
+            long size = n.settledLogSize();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (publishedSize(up) < size && System.nanoTime() < deadline) Thread.sleep(20);
 

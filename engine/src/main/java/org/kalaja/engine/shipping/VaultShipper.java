@@ -97,7 +97,9 @@ final class VaultShipper implements Runnable {
                 if (!keysChecked) checkKeys();
                 Note target = owner.awaitTarget(shipped);
                 if (target == null) return;
-                state = State.SHIPPING;
+                // After a failure the vault stays "retrying" until an attempt succeeds, so an operator
+                // polling the status never sees a vault that is down reported as merely shipping.
+                if (state != State.RETRYING) state = State.SHIPPING;
                 ship(target);
                 lastError = null;
                 backoff = owner.config().minBackoff();

@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
  * identifiers alike. Keys allow the characters of identifiers people use (document numbers,
  * personal numbers, UUIDs). Collections beginning with {@code kalaja.} belong to the engine
  * (tokens, configuration); API callers cannot write them, since the dot is outside their alphabet.
+ * Collections beginning with {@code portal.} belong to the citizen portal: they are ordinary records
+ * (written through {@link RecordsEngine#put}, versioned, audited), but the HTTP record API cannot name
+ * them either, so the portal's own authorization is the only way to them.
  */
 public final class Names {
     private static final Pattern COLLECTION = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
@@ -17,6 +20,8 @@ public final class Names {
 
     /** The prefix of the engine's own collections. */
     public static final String SYSTEM_PREFIX = "kalaja.";
+    /** The prefix of the portal's collections: records, but out of the HTTP record API's reach. */
+    public static final String PORTAL_PREFIX = "portal.";
 
     private Names() {
     }
@@ -28,6 +33,18 @@ public final class Names {
                     + "': use 1-63 characters a-z, 0-9, '_' or '-', starting with a letter");
         }
         return name;
+    }
+
+    /**
+     * A collection the records engine stores records in: a valid {@link #collection} name, or one
+     * prefixed {@value #PORTAL_PREFIX}.
+     *
+     * @throws EngineException INVALID naming the rule otherwise
+     */
+    public static String recordCollection(String name) {
+        return name.startsWith(PORTAL_PREFIX) && name.length() > PORTAL_PREFIX.length()
+                ? PORTAL_PREFIX + collection(name.substring(PORTAL_PREFIX.length()))
+                : collection(name);
     }
 
     /** @throws EngineException INVALID naming the rule when {@code key} is not a valid record key */

@@ -106,7 +106,7 @@ public final class RecordsEngine implements AutoCloseable {
 
     private CompletableFuture<WriteResult> change(Caller caller, String collection, String key, byte @Nullable [] json,
             long expectedVersion, String idempotencyKey, boolean guarded) {
-        RecordId id = new RecordId(Names.collection(collection), Names.key(key));
+        RecordId id = new RecordId(Names.recordCollection(collection), Names.key(key));
         if (json == null) {
             return submit(new Mutation(EntryKind.RECORD_DELETE, caller, id, BodyType.NONE, new byte[0], new byte[0],
                     checkExpected(expectedVersion), idempotency(idempotencyKey), guarded));
@@ -259,7 +259,7 @@ public final class RecordsEngine implements AutoCloseable {
 
     /** Live records of a collection in key order after {@code afterKey}, at most {@code limit}. */
     public List<RecordState> list(String collection, String afterKey, int limit) {
-        Names.collection(collection);
+        Names.recordCollection(collection);
         if (limit < 1 || limit > 1000) throw new EngineException(Problem.INVALID, "limit must be between 1 and 1000, got " + limit);
         return store.list(collection, afterKey, limit);
     }
@@ -287,7 +287,7 @@ public final class RecordsEngine implements AutoCloseable {
     }
 
     private Optional<RecordState> current(String collection, String key) {
-        return store.state(new RecordId(Names.collection(collection), Names.key(key)));
+        return store.state(new RecordId(Names.recordCollection(collection), Names.key(key)));
     }
 
     private StoredEntry entryAt(long index) {

@@ -1,0 +1,4 @@
+@NullMarked
+package org.kalaja.portal.cases;
+
+import org.jspecify.annotations.NullMarked;

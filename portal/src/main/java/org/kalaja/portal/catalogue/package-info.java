@@ -1,0 +1,4 @@
+@NullMarked
+package org.kalaja.portal.catalogue;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.kalaja.portal.identity;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.kalaja.portal.seal;
+
+import org.jspecify.annotations.NullMarked;

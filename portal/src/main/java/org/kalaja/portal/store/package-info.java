@@ -1,0 +1,4 @@
+@NullMarked
+package org.kalaja.portal.store;
+
+import org.jspecify.annotations.NullMarked;

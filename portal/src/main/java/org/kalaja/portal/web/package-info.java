@@ -1,0 +1,4 @@
+@NullMarked
+package org.kalaja.portal.web;
+
+import org.jspecify.annotations.NullMarked;

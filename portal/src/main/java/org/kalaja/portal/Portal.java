@@ -1,0 +1,55 @@
+package org.kalaja.portal;
+
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.kalaja.engine.RecordsEngine;
+import org.kalaja.engine.TransparencyLog;
+import org.kalaja.portal.seal.CheckpointSource;
+import org.kalaja.portal.store.PortalRecords;
+import org.kalaja.portal.store.PortalWatch;
+import org.kalaja.portal.web.PortalWeb;
+import org.kalaja.portal.web.Routes;
+
+/**
+ * One node's portal: its services, people, applications and documents, and the pages that serve them.
+ * The server opens it after the engine and the sentinel and mounts it with {@link #register}.
+ */
+public final class Portal {
+    private final PortalRecords records;
+    private final PortalWeb web;
+    private final List<Routes> routes;
+
+    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes) {
+        this.records = records;
+        this.web = web;
+        this.routes = List.copyOf(routes);
+    }
+
+    /**
+     * Opens the portal over {@code engine}.
+     *
+     * @param watch       the sentinel, as the portal hands it what people do
+     * @param log         the node's log, for proofs on documents
+     * @param checkpoints the cosigned checkpoints documents are proved against
+     */
+    public static Portal open(PortalConfig config, RecordsEngine engine, TransparencyLog log, PortalWatch watch,
+            CheckpointSource checkpoints, Clock clock) {
+        PortalRecords records = new PortalRecords(engine, watch, clock);
+        PortalWeb web = new PortalWeb(records);
+        List<Routes> routes = new ArrayList<>();
+        // Each area adds its services and route group here (identity, cases, seal, status).
+        return new Portal(records, web, routes);
+    }
+
+    public PortalRecords records() {
+        return records;
+    }
+
+    /** Mounts the portal's assets, filters and pages on {@code app}. */
+    public void register(Javalin app) {
+        web.registerAssets(app);
+        for (Routes r : routes) r.register(app);
+    }
+}

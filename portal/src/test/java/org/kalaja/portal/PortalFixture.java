@@ -1,0 +1,94 @@
+package org.kalaja.portal;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.EngineConfig;
+import org.kalaja.engine.LogIdentity;
+import org.kalaja.engine.RecordsEngine;
+import org.kalaja.engine.TransparencyLog;
+import org.kalaja.portal.seal.CheckpointSource;
+import org.kalaja.portal.store.PortalRecords;
+import org.kalaja.portal.store.PortalWatch;
+import org.kalaja.portal.web.PortalWeb;
+import org.kalaja.store.sqlite.SqliteStore;
+
+/**
+ * A real portal for tests: the records engine on SQLite in {@code dir}, its transparency log and, with
+ * {@link #serve}, the portal's pages on a loopback port. No sentinel ({@link PortalWatch#NONE}) unless
+ * a test passes its own watch; the server module tests the portal with the whole node.
+ */
+public final class PortalFixture implements AutoCloseable {
+    public final Path dir;
+    public final SqliteStore store;
+    public final RecordsEngine engine;
+    public final TransparencyLog log;
+    public final Portal portal;
+    private @Nullable Javalin app;
+
+    private PortalFixture(Path dir, PortalWatch watch, @Nullable Path catalogueDir) throws Exception {
+        this.dir = dir;
+        this.store = SqliteStore.open(dir.resolve("kalaja.db"));
+        this.engine = RecordsEngine.open(store, EngineConfig.defaults());
+        this.log = TransparencyLog.open(engine, LogIdentity.loadOrCreate(Files.createDirectories(dir.resolve("keys")).resolve("log.key"),
+                "test.kalaja.example/log"));
+        CheckpointSource checkpoints = new CheckpointSource() {
+            @Override
+            public Optional<String> cosignedCheckpoint() {
+                log.integrate();
+                return log.checkpoint();
+            }
+
+            @Override
+            public List<String> witnessKeys() {
+                return List.of();
+            }
+
+            @Override
+            public String logKey() {
+                return log.vkey();
+            }
+        };
+        PortalConfig config = new PortalConfig(dir, catalogueDir, URI.create("http://127.0.0.1/"), null, false);
+        this.portal = Portal.open(config, engine, log, watch, checkpoints, Clock.systemUTC());
+    }
+
+    public static PortalFixture open(Path dir) throws Exception {
+        return new PortalFixture(dir, PortalWatch.NONE, null);
+    }
+
+    public static PortalFixture open(Path dir, PortalWatch watch, @Nullable Path catalogueDir) throws Exception {
+        return new PortalFixture(dir, watch, catalogueDir);
+    }
+
+    public PortalRecords records() {
+        return portal.records();
+    }
+
+    /** Serves the portal's pages on 127.0.0.1; returns the base URL ({@code http://127.0.0.1:port}). */
+    public String serve() {
+        app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+        });
+        app.before(ctx -> {
+            if (PortalWeb.owns(ctx.path())) PortalWeb.securityHeaders(ctx);
+        });
+        portal.register(app);
+        app.start("127.0.0.1", 0);
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    @Override
+    public void close() {
+        if (app != null) app.stop();
+        log.close();
+        engine.close();
+        store.close();
+    }
+}

@@ -101,6 +101,17 @@ public final class PortalRecords {
         watch.read(event(who, key.isEmpty() ? Action.RECORD_LIST : Action.RECORD_GET, Outcome.SUCCESS, collection, key, count));
     }
 
+    /**
+     * Records an event with no record behind it (a sign-in, a failed sign-in, a refused authorization)
+     * for the sentinel and the audit trail.
+     *
+     * @param reason the failure's short code ({@code bad_password}, {@code rate_limited}), "" on success
+     */
+    public void record(Who who, Action action, Outcome outcome, String reason, Map<String, Object> extra) {
+        watch.read(new AuditEvent(clock.instant(), action, outcome, who.actor(), who.name(), who.role(), who.address(),
+                who.userAgent(), "", "", -1, -1, 1, reason, extra));
+    }
+
     private Stored write(Who who, String collection, String key, @Nullable ObjectNode json, long expectedVersion) {
         String name = name(collection);
         Action action = json == null ? Action.RECORD_DELETE : Action.RECORD_PUT;

@@ -117,6 +117,28 @@ public final class PortalWeb {
         ctx.contentType("text/html; charset=utf-8").result(out.toString());
     }
 
+    /**
+     * The "service unavailable" page (503, GOV.UK pattern) for a write refused in safe mode.
+     *
+     * @param what what was refused, as a sentence's subject ("Sending applications", "Deciding applications")
+     */
+    public void unavailable(Context ctx, String what) {
+        ctx.header("Retry-After", "3600");
+        render(ctx, 503, "web/unavailable.jte", Map.of("page", page(ctx, "Sorry, the service is unavailable"), "what", what));
+    }
+
+    /** The "page not found" page: also what a person sees for someone else's application or document. */
+    public void notFound(Context ctx) {
+        render(ctx, 404, "web/error.jte", Map.of("page", page(ctx, "Page not found"), "heading", "Page not found",
+                "message", "If you typed the web address, check it is correct. If you followed a link to an application,"
+                        + " message or document, make sure you are signed in with the account it belongs to."));
+    }
+
+    /** An error page with {@code status}, e.g. 403 for a form whose CSRF token expired. */
+    public void error(Context ctx, int status, String heading, String message) {
+        render(ctx, status, "web/error.jte", Map.of("page", page(ctx, heading), "heading", heading, "message", message));
+    }
+
     /** Renders {@code template} with status {@code status}. */
     public void render(Context ctx, int status, String template, Map<String, @Nullable Object> params) {
         ctx.status(status);

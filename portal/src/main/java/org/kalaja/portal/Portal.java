@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
+import org.kalaja.portal.cases.Inbox;
 import org.kalaja.portal.seal.CheckpointSource;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
@@ -20,11 +21,13 @@ public final class Portal {
     private final PortalRecords records;
     private final PortalWeb web;
     private final List<Routes> routes;
+    private final Inbox inbox;
 
-    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes) {
+    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox) {
         this.records = records;
         this.web = web;
         this.routes = List.copyOf(routes);
+        this.inbox = inbox;
     }
 
     /**
@@ -40,11 +43,17 @@ public final class Portal {
         PortalWeb web = new PortalWeb(records);
         List<Routes> routes = new ArrayList<>();
         // Each area adds its services and route group here (identity, cases, seal, status).
-        return new Portal(records, web, routes);
+        Inbox inbox = new Inbox(records);
+        return new Portal(records, web, routes, inbox);
     }
 
     public PortalRecords records() {
         return records;
+    }
+
+    /** Citizens' inboxes: the back office sends a letter on every decision. */
+    public Inbox inbox() {
+        return inbox;
     }
 
     /** Mounts the portal's assets, filters and pages on {@code app}. */

@@ -12,6 +12,8 @@ import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
 import org.kalaja.portal.web.PortalWeb;
 import org.kalaja.portal.web.Routes;
+import org.kalaja.portal.web.StatusRoutes;
+import org.kalaja.portal.web.StatusSource;
 
 /**
  * One node's portal: its services, people, applications and documents, and the pages that serve them.
@@ -39,12 +41,25 @@ public final class Portal {
      */
     public static Portal open(PortalConfig config, RecordsEngine engine, TransparencyLog log, PortalWatch watch,
             CheckpointSource checkpoints, Clock clock) {
+        return open(config, engine, log, watch, checkpoints, localStatus(engine, log), clock);
+    }
+
+    /** As above, with the node's status (vaults, witnesses, safe mode) for the public status page. */
+    public static Portal open(PortalConfig config, RecordsEngine engine, TransparencyLog log, PortalWatch watch,
+            CheckpointSource checkpoints, StatusSource status, Clock clock) {
         PortalRecords records = new PortalRecords(engine, watch, clock);
         PortalWeb web = new PortalWeb(records);
         List<Routes> routes = new ArrayList<>();
+        routes.add(new StatusRoutes(web, status));
         // Each area adds its services and route group here (identity, cases, seal, status).
         Inbox inbox = new Inbox(records);
         return new Portal(records, web, routes, inbox);
+    }
+
+    /** A status with no vaults or witnesses: what a node knows of itself alone (tests, a bare engine). */
+    private static StatusSource localStatus(RecordsEngine engine, TransparencyLog log) {
+        return () -> new StatusSource.Snapshot(engine.barrier().closedBecause().isPresent(), null, 0, 0, 0, 0, engine.size(),
+                log.checkpointSize());
     }
 
     public PortalRecords records() {

@@ -118,6 +118,17 @@ public final class Shipper implements AutoCloseable {
         return done;
     }
 
+    /**
+     * The newest checkpoint the vaults are being given: the log's signed checkpoint with the witnesses'
+     * cosignatures once a quorum cosigned it (without witnesses, the log's signature alone). Empty until
+     * the first one.
+     */
+    public java.util.Optional<Note> cosigned() {
+        synchronized (lock) {
+            return java.util.Optional.ofNullable(target);
+        }
+    }
+
     /** A snapshot for status pages and metrics. */
     public ShippingStatus status() {
         long size = log.size();

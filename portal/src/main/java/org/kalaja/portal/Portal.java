@@ -8,6 +8,8 @@ import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
 import org.kalaja.portal.cases.Inbox;
 import org.kalaja.portal.seal.CheckpointSource;
+import org.kalaja.portal.seal.Documents;
+import org.kalaja.portal.seal.SealKeys;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
 import org.kalaja.portal.web.PortalWeb;
@@ -24,12 +26,15 @@ public final class Portal {
     private final PortalWeb web;
     private final List<Routes> routes;
     private final Inbox inbox;
+    private final Documents documents;
 
-    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox) {
+    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox,
+            Documents documents) {
         this.records = records;
         this.web = web;
         this.routes = List.copyOf(routes);
         this.inbox = inbox;
+        this.documents = documents;
     }
 
     /**
@@ -53,7 +58,9 @@ public final class Portal {
         routes.add(new StatusRoutes(web, status));
         // Each area adds its services and route group here (identity, cases, seal, status).
         Inbox inbox = new Inbox(records);
-        return new Portal(records, web, routes, inbox);
+        Documents documents = new Documents(records,
+                SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
+        return new Portal(records, web, routes, inbox, documents);
     }
 
     /** A status with no vaults or witnesses: what a node knows of itself alone (tests, a bare engine). */
@@ -69,6 +76,11 @@ public final class Portal {
     /** Citizens' inboxes: the back office sends a letter on every decision. */
     public Inbox inbox() {
         return inbox;
+    }
+
+    /** Sealed documents: the back office issues and revokes them, citizens read theirs. */
+    public Documents documents() {
+        return documents;
     }
 
     /** Mounts the portal's assets, filters and pages on {@code app}. */

@@ -29,11 +29,7 @@ public final class ApplicationCodec {
                 .put("steps_done", a.stepsDone()).put("submitted", a.submitted().toString())
                 .put("updated", a.updated().toString()).put("due", a.due().toString());
         if (a.documentId() != null) o.put("document_id", a.documentId());
-        ObjectNode answers = o.putObject("answers");
-        a.answers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            ArrayNode values = answers.putArray(e.getKey());
-            e.getValue().forEach(values::add);
-        });
+        putAnswers(o, a.answers());
         ArrayNode history = o.putArray("history");
         for (Application.Event e : a.history()) {
             history.addObject().put("at", e.at().toString()).put("actor", e.actor()).put("action", e.action()).put("note", e.note());
@@ -43,12 +39,7 @@ public final class ApplicationCodec {
 
     public static Application fromJson(Stored s) {
         JsonNode o = s.json();
-        Map<String, List<String>> answers = new LinkedHashMap<>();
-        o.path("answers").properties().forEach(e -> {
-            List<String> values = new ArrayList<>();
-            e.getValue().forEach(v -> values.add(v.asText()));
-            answers.put(e.getKey(), values);
-        });
+        Map<String, List<String>> answers = answers(o);
         List<Application.Event> history = new ArrayList<>();
         for (JsonNode e : o.path("history")) {
             history.add(new Application.Event(Instant.parse(e.path("at").asText()), e.path("actor").asText(),
@@ -60,5 +51,25 @@ public final class ApplicationCodec {
                 Instant.parse(o.path("submitted").asText()), Instant.parse(o.path("updated").asText()),
                 LocalDate.parse(o.path("due").asText()), o.hasNonNull("document_id") ? o.path("document_id").asText() : null,
                 history, s.version());
+    }
+
+    /** Writes {@code answers} as {@code "answers": {fieldId: [values…]}} in field id order (drafts use it too). */
+    static void putAnswers(ObjectNode o, Map<String, List<String>> answers) {
+        ObjectNode out = o.putObject("answers");
+        answers.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            ArrayNode values = out.putArray(e.getKey());
+            e.getValue().forEach(values::add);
+        });
+    }
+
+    /** The {@code "answers"} object of {@code o}, as {@link #putAnswers} wrote it. */
+    static Map<String, List<String>> answers(JsonNode o) {
+        Map<String, List<String>> answers = new LinkedHashMap<>();
+        o.path("answers").properties().forEach(e -> {
+            List<String> values = new ArrayList<>();
+            e.getValue().forEach(v -> values.add(v.asText()));
+            answers.put(e.getKey(), List.copyOf(values));
+        });
+        return answers;
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
 import org.kalaja.portal.cases.Inbox;
+import org.kalaja.portal.identity.Identity;
+import org.kalaja.portal.identity.Sessions;
 import org.kalaja.portal.seal.CheckpointSource;
 import org.kalaja.portal.seal.Documents;
 import org.kalaja.portal.seal.SealKeys;
@@ -14,6 +16,7 @@ import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
 import org.kalaja.portal.web.PortalWeb;
 import org.kalaja.portal.web.Routes;
+import org.kalaja.portal.web.SessionFilter;
 import org.kalaja.portal.web.StatusRoutes;
 import org.kalaja.portal.web.StatusSource;
 
@@ -26,14 +29,16 @@ public final class Portal {
     private final PortalWeb web;
     private final List<Routes> routes;
     private final Inbox inbox;
+    private final Identity identity;
     private final Documents documents;
 
-    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox,
+    private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox, Identity identity,
             Documents documents) {
         this.records = records;
         this.web = web;
         this.routes = List.copyOf(routes);
         this.inbox = inbox;
+        this.identity = identity;
         this.documents = documents;
     }
 
@@ -57,10 +62,13 @@ public final class Portal {
         List<Routes> routes = new ArrayList<>();
         routes.add(new StatusRoutes(web, status));
         // Each area adds its services and route group here (identity, cases, seal, status).
+        Identity identity = Identity.open(config, records, clock);
+        // The session and CSRF filter MUST run before every other portal filter and page: they read its session.
+        routes.add(0, new SessionFilter(web, identity.sessions(), config.secureCookies()));
         Inbox inbox = new Inbox(records);
         Documents documents = new Documents(records,
                 SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
-        return new Portal(records, web, routes, inbox, documents);
+        return new Portal(records, web, routes, inbox, identity, documents);
     }
 
     /** A status with no vaults or witnesses: what a node knows of itself alone (tests, a bare engine). */
@@ -81,6 +89,11 @@ public final class Portal {
     /** Sealed documents: the back office issues and revokes them, citizens read theirs. */
     public Documents documents() {
         return documents;
+    }
+
+    /** Signed session cookies: tests and other areas start a session with {@code sessions().start(...)}. */
+    public Sessions sessions() {
+        return identity.sessions();
     }
 
     /** Mounts the portal's assets, filters and pages on {@code app}. */

@@ -11,6 +11,10 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.portal.Portal;
+import org.kalaja.portal.web.PortalWeb;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Principal;
 import org.kalaja.engine.Tokens;
@@ -44,8 +48,18 @@ final class HttpApi implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts serving {@code node} on {@code bind}:{@code port} (0 picks a free port). */
+    /** Starts serving {@code node}'s API (no portal) on {@code bind}:{@code port} (0 picks a free port). */
     static HttpApi start(Node node, String bind, int port) {
+        return start(node, bind, port, null);
+    }
+
+    /**
+     * Starts serving {@code node} on {@code bind}:{@code port} (0 picks a free port): the API, the log
+     * and, when {@code portal} is given, the portal's pages on every other path. {@code portal} is called
+     * with the address served ({@code http://host:port/}) once the port is known.
+     */
+    static HttpApi start(Node node, String bind, int port, @Nullable Function<String, Portal> portal) {
+        Portal[] mounted = {null};
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
@@ -55,48 +69,77 @@ final class HttpApi implements AutoCloseable {
             config.router.ignoreTrailingSlashes = false;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
         });
-        app.before(HttpApi::securityHeaders);
+        app.before(ctx -> {
+            if (mounted[0] != null && mounted[0].owns(ctx.path())) {
+                PortalWeb.securityHeaders(ctx);
+            } else {
+                securityHeaders(ctx);
+            }
+        });
         new RecordRoutes(node).register(app);
         new AdminRoutes(node).register(app);
         new LogRoutes(node.log()).register(app);
         new IncidentRoutes(node).register(app);
         new ApprovalRoutes(node).register(app);
-        app.exception(ApiError.class, (e, ctx) -> {
-            e.headers().forEach(ctx::header);
-            error(ctx, e.status(), e.code(), e.getMessage());
-        });
-        app.exception(ContainedException.class, (e, ctx) -> contained(ctx, e));
-        app.exception(ApprovalException.class, (e, ctx) -> approvalError(ctx, e));
-        app.exception(EngineException.class, (e, ctx) -> {
-            if (safeMode(e)) {
-                safeModeError(ctx, node.sentinel().sentinel().status().safeModeIncident(), e.getMessage()
-                        + "; record writes are refused, reads work. Administrators: GET /api/v1/sentinel");
+        io.javalin.http.ExceptionHandler<Exception> errors = (e, ctx) -> {
+            if (mounted[0] != null && mounted[0].owns(ctx.path())) {
+                mounted[0].error(ctx, e);
             } else {
-                engineError(ctx, e);
+                apiError(node, ctx, e);
             }
-        });
-        app.exception(StoreException.class, (e, ctx) -> {
-            if (e.retryable()) ctx.header("Retry-After", "5");
-            error(ctx, e.retryable() ? 503 : 500, "store_unavailable", e.getMessage() + "; retry later");
-        });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            if (e instanceof MethodNotAllowedResponse) {
+        };
+        app.exception(Exception.class, errors);
+        // Javalin answers its own HttpResponseExceptions (404, 405) unless a handler names that class.
+        app.exception(HttpResponseException.class, errors::handle);
+        app.start(bind, port);
+        if (portal != null) {
+            String host = bind.contains(":") ? "[" + bind + "]" : bind;
+            try {
+                mounted[0] = portal.apply("http://" + host + ":" + app.port() + "/");
+                mounted[0].register(app);
+            } catch (RuntimeException e) {
+                app.stop();
+                throw e;
+            }
+        }
+        return new HttpApi(app);
+    }
+
+    /** The JSON error for {@code e}, thrown while serving the API. */
+    private static void apiError(Node node, Context ctx, Exception ex) {
+        switch (ex) {
+            case ApiError e -> {
+                e.headers().forEach(ctx::header);
+                error(ctx, e.status(), e.code(), e.getMessage());
+            }
+            case ContainedException e -> contained(ctx, e);
+            case ApprovalException e -> approvalError(ctx, e);
+            case EngineException e -> {
+                if (safeMode(e)) {
+                    safeModeError(ctx, node.sentinel().sentinel().status().safeModeIncident(), e.getMessage()
+                            + "; record writes are refused, reads work. Administrators: GET /api/v1/sentinel");
+                } else {
+                    engineError(ctx, e);
+                }
+            }
+            case StoreException e -> {
+                if (e.retryable()) ctx.header("Retry-After", "5");
+                error(ctx, e.retryable() ? 503 : 500, "store_unavailable", e.getMessage() + "; retry later");
+            }
+            case MethodNotAllowedResponse e -> {
                 // Javalin puts the route's methods in the response's only detail (RFC 9110: a 405 MUST send Allow).
                 String allow = String.join(", ", e.getDetails().values());
                 ctx.header("Allow", allow);
                 error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path() + "; it allows " + allow);
-            } else if (e.getStatus() == 404) {
-                error(ctx, 404, "no_such_route", "there is no route " + ctx.method() + " " + ctx.path() + "; see docs/API.md");
-            } else {
-                error(ctx, e.getStatus(), "http_error", e.getMessage());
             }
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, 500, "internal", "the node failed to answer; the log is unaffected. Check the node's log and retry");
-        });
-        app.start(bind, port);
-        return new HttpApi(app);
+            case HttpResponseException e when e.getStatus() == 404 ->
+                    error(ctx, 404, "no_such_route", "there is no route " + ctx.method() + " " + ctx.path() + "; see docs/API.md");
+            case HttpResponseException e -> error(ctx, e.getStatus(), "http_error", e.getMessage());
+            default -> {
+                LOG.error("request {} {} failed", ctx.method(), ctx.path(), ex);
+                error(ctx, 500, "internal", "the node failed to answer; the log is unaffected. Check the node's log and retry");
+            }
+        }
     }
 
     /** The port actually listened on. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kalaja serve}: runs a node until SIGTERM or Ctrl-C, then stops cleanly. */
-@Command(name = "serve", description = "Runs a Kalaja node: the HTTP API and the log.")
+@Command(name = "serve", description = "Runs a Kalaja node: the e-services portal, the HTTP API and the log.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data", description = "data directory (default: ${DEFAULT-VALUE})", defaultValue = "kalaja-data")
     Path data;
@@ -36,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     SentinelOptions sentinelOptions = new SentinelOptions();
 
+    @CommandLine.Mixin
+    PortalOptions portalOptions = new PortalOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -54,11 +57,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         HttpApi api;
         try {
-            api = HttpApi.start(node, bind, port);
+            api = HttpApi.start(node, bind, port, servedAt -> NodePortal.open(node, portalOptions.resolve(spec.commandLine(), data, servedAt)));
+        } catch (CommandLine.ParameterException e) {
+            node.close();
+            throw e;
         } catch (RuntimeException e) {
             node.close();
-            throw new IllegalStateException("cannot listen on " + bind + ":" + port + ": " + e.getMessage()
-                    + "; choose another with --port", e);
+            throw new IllegalStateException("cannot start serving on " + bind + ":" + port + ": " + e.getMessage()
+                    + (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")
+                            ? "; choose another port with --port" : ""), e);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("kalaja-shutdown").unstarted(() -> {
@@ -73,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
         }));
         node.bootstrap().ifPresent(ServeCommand::announce);
         String host = bind.contains(":") ? "[" + bind + "]" : bind;
-        System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/");
+        System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/ (the e-services portal; the API under /api/v1/)");
         describeShipping(node);
         describeSentinel(node);
         System.out.flush();

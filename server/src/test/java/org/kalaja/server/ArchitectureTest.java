@@ -32,7 +32,7 @@ class ArchitectureTest {
     void engineDependsOnNoDriverAndNotOnTheServer() {
         noClasses().that().resideInAPackage("org.kalaja.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
-                        "org.kalaja.sentinel..", "org.kalaja.testkit..")
+                        "org.kalaja.sentinel..", "org.kalaja.portal..", "org.kalaja.testkit..")
                 .check(kalaja);
     }
 
@@ -51,7 +51,23 @@ class ArchitectureTest {
     void sentinelDependsOnNoDriverAndNotOnTheServer() {
         noClasses().that().resideInAPackage("org.kalaja.sentinel..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
+                        "org.kalaja.portal..", "org.kalaja.testkit..")
+                .check(kalaja);
+    }
+
+    @Test
+    void portalDependsOnNoDriverAndNotOnTheServer() {
+        noClasses().that().resideInAPackage("org.kalaja.portal..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.kalaja.store..", "org.kalaja.vault..", "org.kalaja.server..",
                         "org.kalaja.testkit..")
+                .check(kalaja);
+    }
+
+    @Test
+    void onlyThePortalsRecordsTouchTheEngineForPortalData() {
+        // Authorization lives in the portal's services; the pages must not reach past them to the engine.
+        noClasses().that().resideInAPackage("org.kalaja.portal.web..")
+                .should().dependOnClassesThat().areAssignableTo(RecordsEngine.class)
                 .check(kalaja);
     }
 

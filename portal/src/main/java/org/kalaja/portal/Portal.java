@@ -12,13 +12,16 @@ import org.kalaja.portal.identity.Sessions;
 import org.kalaja.portal.seal.CheckpointSource;
 import org.kalaja.portal.seal.Documents;
 import org.kalaja.portal.seal.SealKeys;
+import org.kalaja.portal.seal.Verifier;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
+import org.kalaja.portal.web.DocumentRoutes;
 import org.kalaja.portal.web.PortalWeb;
 import org.kalaja.portal.web.Routes;
 import org.kalaja.portal.web.SessionFilter;
 import org.kalaja.portal.web.StatusRoutes;
 import org.kalaja.portal.web.StatusSource;
+import org.kalaja.portal.web.VerifyRoutes;
 
 /**
  * One node's portal: its services, people, applications and documents, and the pages that serve them.
@@ -68,6 +71,8 @@ public final class Portal {
         Inbox inbox = new Inbox(records);
         Documents documents = new Documents(records,
                 SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
+        routes.add(new DocumentRoutes(web, documents, config.publicUrl()));
+        routes.add(new VerifyRoutes(web, new Verifier(records, engine, log, checkpoints)));
         return new Portal(records, web, routes, inbox, identity, documents);
     }
 

@@ -1,9 +1,13 @@
 package org.kalaja.portal.catalogue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * One public e-service, as declared in its file under the catalogue directory (docs/SERVICES.md).
+ * One public e-service, as declared in its file {@code <id>.yaml} in the catalogue (docs/portal/SERVICES.md).
+ * A service from {@link Catalogue} has unique page ids and unique field ids across all its pages, so
+ * answers are keyed by field id alone.
  *
  * @param id                 stable id used in URLs, references and the application's record
  * @param name               what the service is called ("Apply for a birth certificate")
@@ -27,5 +31,18 @@ public record Service(String id, String name, String summary, String institution
     /** Every field of the form, in page order. */
     public List<Field> fields() {
         return pages.stream().flatMap(p -> p.fields().stream()).toList();
+    }
+
+    /** The pages asked given {@code answers} so far, in order (pages whose condition does not hold are left out). */
+    public List<FormPage> pagesFor(Map<String, List<String>> answers) {
+        return pages.stream().filter(p -> p.applies(answers)).toList();
+    }
+
+    public Optional<FormPage> page(String pageId) {
+        return pages.stream().filter(p -> p.id().equals(pageId)).findFirst();
+    }
+
+    public Optional<Field> field(String fieldId) {
+        return fields().stream().filter(f -> f.id().equals(fieldId)).findFirst();
     }
 }

@@ -45,6 +45,16 @@ final class RunningNode implements AutoCloseable {
         return new RunningNode(node, HttpApi.start(node, "127.0.0.1", 0), token);
     }
 
+    /** A node serving the portal too, with the built-in catalogue, its public URL the address served. */
+    static RunningNode startWithPortal(Path dir) {
+        EngineConfig config = new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
+        Node node = Node.open(dir, StoreLocation.of(dir, null), config, null, Node.Shipping.none());
+        String token = node.bootstrap().orElseThrow().generated();
+        HttpApi api = HttpApi.start(node, "127.0.0.1", 0,
+                servedAt -> NodePortal.open(node, new org.kalaja.portal.PortalConfig(dir, null, URI.create(servedAt), null, false)));
+        return new RunningNode(node, api, token);
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + api.port() + path;
     }

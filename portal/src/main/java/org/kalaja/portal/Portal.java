@@ -7,6 +7,7 @@ import java.util.List;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
 import org.kalaja.portal.cases.Inbox;
+import org.kalaja.portal.catalogue.Catalogue;
 import org.kalaja.portal.identity.Identity;
 import org.kalaja.portal.identity.Sessions;
 import org.kalaja.portal.seal.CheckpointSource;
@@ -34,15 +35,17 @@ public final class Portal {
     private final Inbox inbox;
     private final Identity identity;
     private final Documents documents;
+    private final Catalogue catalogue;
 
     private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox, Identity identity,
-            Documents documents) {
+            Documents documents, Catalogue catalogue) {
         this.records = records;
         this.web = web;
         this.routes = List.copyOf(routes);
         this.inbox = inbox;
         this.identity = identity;
         this.documents = documents;
+        this.catalogue = catalogue;
     }
 
     /**
@@ -63,6 +66,8 @@ public final class Portal {
         PortalRecords records = new PortalRecords(engine, watch, clock);
         PortalWeb web = new PortalWeb(records);
         List<Routes> routes = new ArrayList<>();
+        // A catalogue that fails its checks stops the portal from opening: serving half a service is worse.
+        Catalogue catalogue = config.catalogueDir() == null ? Catalogue.builtIn() : Catalogue.load(config.catalogueDir());
         routes.add(new StatusRoutes(web, status));
         // Each area adds its services and route group here (identity, cases, seal, status).
         Identity identity = Identity.open(config, records, clock);
@@ -73,7 +78,7 @@ public final class Portal {
                 SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
         routes.add(new DocumentRoutes(web, documents, config.publicUrl()));
         routes.add(new VerifyRoutes(web, new Verifier(records, engine, log, checkpoints)));
-        return new Portal(records, web, routes, inbox, identity, documents);
+        return new Portal(records, web, routes, inbox, identity, documents, catalogue);
     }
 
     /** A status with no vaults or witnesses: what a node knows of itself alone (tests, a bare engine). */
@@ -94,6 +99,11 @@ public final class Portal {
     /** Sealed documents: the back office issues and revokes them, citizens read theirs. */
     public Documents documents() {
         return documents;
+    }
+
+    /** The services offered and the institutions that decide them (built in, or from {@code --catalogue DIR}). */
+    public Catalogue catalogue() {
+        return catalogue;
     }
 
     /** Signed session cookies: tests and other areas start a session with {@code sessions().start(...)}. */

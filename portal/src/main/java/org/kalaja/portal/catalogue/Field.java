@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxLength      for TEXT, TEXTAREA, EMAIL and PHONE (the catalogue applies a default), else null
  * @param pattern        a regular expression the whole trimmed answer must match, or null
  * @param patternMessage the error shown when {@code pattern} does not match
- * @param min            for NUMBER: the smallest value; for DATE: an ISO date, {@code today}, {@code today-N}
- *                       or {@code today+N} (days), or null
+ * @param min            for NUMBER: the smallest value; for DATE: an ISO date, {@code today}, or {@code today-N}
+ *                       / {@code today+N} (days; {@code Nm} months, {@code Ny} years, like {@code today-18y}), or null
  * @param max            as {@code min}, the largest
  * @param requiredMessage the error shown when a required answer is missing (GOV.UK: "Enter your…", "Select…");
  *                       the words after "Enter your"/"Select the" also name the field in other errors

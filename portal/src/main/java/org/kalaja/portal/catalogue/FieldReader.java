@@ -28,7 +28,7 @@ final class FieldReader {
             "maxLength", "the most characters a TEXT, TEXTAREA, EMAIL or PHONE answer may have",
             "pattern", "a regular expression a TEXT or TEXTAREA answer must match",
             "patternMessage", "the error shown when the answer does not match 'pattern', with an example",
-            "min", "the smallest NUMBER, or earliest DATE (an ISO date like 2024-03-01, today, today-N or today+N)",
+            "min", "the smallest NUMBER, or earliest DATE (an ISO date like 2024-03-01, or today, today-N or today+N with N in days, or Nm months, or Ny years)",
             "max", "the largest NUMBER, or latest DATE (as 'min')");
     private static final Map<String, String> OPTION_KEYS = YamlMap.keys(
             "value", "the option's stored value, an id like 'passport'",
@@ -180,7 +180,7 @@ final class FieldReader {
         Optional<DateBound> bound = DateBound.parse(text);
         if (bound.isEmpty()) {
             m.problem("'" + key + "' is '" + text + "'; a DATE field's " + key + " must be a real ISO date like 2024-03-01,"
-                    + " or today, today-N or today+N (N days)");
+                    + " or today, today-N or today+N (N days, or Nm months, or Ny years, like today-18y)");
         }
         return bound.orElse(null);
     }

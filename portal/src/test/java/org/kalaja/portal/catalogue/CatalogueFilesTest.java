@@ -94,11 +94,14 @@ class CatalogueFilesTest {
     }
 
     @Test
-    void textFieldsWithoutMaxLengthGetTheDefault() {
+    void fieldsWithoutMaxLengthGetTheirTypesDefault() {
+        String textarea = CatalogueRefusalTest.DOG_LICENCE.replace("type: TEXT", "type: TEXTAREA");
+        assertThat(AnswersTest.only(CatalogueRefusalTest.DOG_LICENCE).maxLength()).isEqualTo(200);
+        assertThat(AnswersTest.only(textarea).maxLength()).isEqualTo(2000);
+        Field phone = Catalogue.builtIn().service("family-certificate").orElseThrow().field("phone").orElseThrow();
+        assertThat(phone.maxLength()).isEqualTo(30);
         Field country = Catalogue.builtIn().service("criminal-record-certificate").orElseThrow().field("country").orElseThrow();
-        assertThat(country.maxLength()).isEqualTo(60);
-        Field address = Catalogue.builtIn().service("family-certificate").orElseThrow().field("phone").orElseThrow();
-        assertThat(address.maxLength()).isEqualTo(30);
+        assertThat(country.maxLength()).as("declared").isEqualTo(60);
     }
 
     static void copyBuiltIn(Path dir) throws IOException {

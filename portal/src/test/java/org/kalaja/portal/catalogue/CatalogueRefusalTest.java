@@ -129,6 +129,8 @@ class CatalogueRefusalTest {
     void dateMinAfterMaxIsRefused() throws IOException {
         assertThat(refusal(DOG_LICENCE.replace("type: TEXT", "type: DATE") + "        min: today\n        max: today-1\n"))
                 .contains("field 'dog-name'", "'min' (today) is after 'max' (today-1)");
+        assertThat(refusal(DOG_LICENCE.replace("type: TEXT", "type: DATE") + "        min: today-1y\n        max: today-13m\n"))
+                .contains("field 'dog-name'", "'min' (today-1y) is after 'max' (today-13m)");
     }
 
     @Test

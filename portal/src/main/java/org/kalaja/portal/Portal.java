@@ -17,9 +17,11 @@ import org.kalaja.portal.seal.Verifier;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
 import org.kalaja.portal.web.DocumentRoutes;
+import org.kalaja.portal.web.AdminRoutes;
 import org.kalaja.portal.web.PortalWeb;
 import org.kalaja.portal.web.Routes;
 import org.kalaja.portal.web.SessionFilter;
+import org.kalaja.portal.web.SignInRoutes;
 import org.kalaja.portal.web.StatusRoutes;
 import org.kalaja.portal.web.StatusSource;
 import org.kalaja.portal.web.VerifyRoutes;
@@ -72,7 +74,11 @@ public final class Portal {
         // Each area adds its services and route group here (identity, cases, seal, status).
         Identity identity = Identity.open(config, records, clock);
         // The session and CSRF filter MUST run before every other portal filter and page: they read its session.
-        routes.add(0, new SessionFilter(web, identity.sessions(), config.secureCookies()));
+        SessionFilter sessionFilter = new SessionFilter(web, identity.sessions(), config.secureCookies());
+        routes.add(0, sessionFilter);
+        routes.add(new SignInRoutes(web, sessionFilter, identity));
+        // Institutions come from the catalogue: replace List::of with catalogue::institutions once it is opened here.
+        routes.add(new AdminRoutes(web, identity.accounts(), List::of));
         Inbox inbox = new Inbox(records);
         Documents documents = new Documents(records,
                 SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
@@ -109,6 +115,11 @@ public final class Portal {
     /** Signed session cookies: tests and other areas start a session with {@code sessions().start(...)}. */
     public Sessions sessions() {
         return identity.sessions();
+    }
+
+    /** Accounts, sign-in and the identity provider: the server creates the first admin with {@code identity().accounts()}. */
+    public Identity identity() {
+        return identity;
     }
 
     /** Mounts the portal's assets, filters and pages on {@code app}. */

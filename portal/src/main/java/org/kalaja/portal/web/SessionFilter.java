@@ -136,8 +136,9 @@ public final class SessionFilter implements Routes {
     private static Session require(Context ctx, String... roles) {
         Session s = ctx.attribute(PortalWeb.SESSION);
         if (s == null) throw new Denied(Denied.Kind.SIGN_IN, next(ctx));
-        if (!List.of(roles).contains(s.role())) throw new Denied(Denied.Kind.WRONG_ROLE, null);
+        // Until the second factor, the role is only claimed: finish signing in first.
         if (!s.verified()) throw new Denied(Denied.Kind.SECOND_FACTOR, next(ctx));
+        if (!List.of(roles).contains(s.role())) throw new Denied(Denied.Kind.WRONG_ROLE, null);
         return s;
     }
 

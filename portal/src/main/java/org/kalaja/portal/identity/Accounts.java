@@ -1,0 +1,255 @@
+package org.kalaja.portal.identity;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.portal.store.PortalException;
+import org.kalaja.portal.store.PortalRecords;
+import org.kalaja.portal.store.Stored;
+import org.kalaja.portal.store.Who;
+
+/**
+ * Accounts in collection {@code accounts} (key: the account id), found by email through
+ * {@code account-emails} (key: the lower-case email, {@code +} and {@code %} escaped as {@code :2b},
+ * {@code :25}), by personal number through {@code account-ids}, staff listed through {@code account-staff}.
+ *
+ * <p>The engine has no multi-record transaction, so creating an account first claims its index keys
+ * (each a write that MUST NOT overwrite: version 0) and writes the account last. A claim left behind by a
+ * creation that failed half-way points at an account that does not exist; the next creation may take it.
+ * Every write throws {@link PortalException} (SAFE_MODE in safe mode) and then leaves no account.
+ */
+public final class Accounts {
+    static final String ACCOUNTS = "accounts";
+    static final String EMAILS = "account-emails";
+    static final String IDS = "account-ids";
+    static final String STAFF = "account-staff";
+    private static final Pattern EMAIL = Pattern.compile(
+            "[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
+    private static final Pattern PERSONAL_NUMBER = Pattern.compile("[A-Z][0-9]{8}[A-Z]");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("a-[0-9a-f]{16}");
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private final PortalRecords records;
+
+    public Accounts(PortalRecords records) {
+        this.records = records;
+    }
+
+    /** A problem with one field of a form, in words for the person. */
+    public record Problem(String field, String message) {}
+
+    /** A new staff account and the one-time password to hand over (shown once, never stored in clear). */
+    public record NewStaff(Account account, String oneTimePassword) {}
+
+    public Optional<Account> byId(String id) {
+        if (!ACCOUNT_ID.matcher(id).matches()) return Optional.empty();
+        return records.get(ACCOUNTS, id).map(Account::of);
+    }
+
+    public Optional<Account> byEmail(String email) {
+        String e = normalEmail(email);
+        if (!EMAIL.matcher(e).matches() || e.length() > 190) return Optional.empty();
+        return records.get(EMAILS, emailKey(e)).flatMap(s -> byId(s.json().path("account").asText()));
+    }
+
+    public Optional<Account> byPersonalNumber(String number) {
+        String n = normalNumber(number);
+        if (!PERSONAL_NUMBER.matcher(n).matches()) return Optional.empty();
+        return records.get(IDS, n).flatMap(s -> byId(s.json().path("account").asText()));
+    }
+
+    /** Clerks and admins, in account id order. */
+    public List<Account> staff(int limit) {
+        List<Account> out = new ArrayList<>();
+        for (Stored s : records.listPrefix(STAFF, "a-", limit)) byId(s.key()).ifPresent(out::add);
+        return out;
+    }
+
+    /** What is wrong with a citizen's registration form, field by field (empty when it is acceptable). */
+    public static List<Problem> checkCitizen(String name, String personalNumber, String email, String password, String confirm) {
+        List<Problem> p = new ArrayList<>();
+        if (name.isBlank()) p.add(new Problem("name", "Enter your full name"));
+        else if (name.strip().length() > 100) p.add(new Problem("name", "Your name must be 100 characters or fewer"));
+        if (personalNumber.isBlank()) p.add(new Problem("personal-number", "Enter your personal number"));
+        else if (!PERSONAL_NUMBER.matcher(normalNumber(personalNumber)).matches()) {
+            p.add(new Problem("personal-number", "Enter a personal number in the correct format, like J00101001A"));
+        }
+        checkEmail(email).ifPresent(p::add);
+        if (password.isEmpty()) p.add(new Problem("password", "Enter a password"));
+        else Passwords.weakness(password).ifPresent(w -> p.add(new Problem("password", w)));
+        if (!password.isEmpty() && !password.equals(confirm)) p.add(new Problem("confirm", "The passwords do not match"));
+        return p;
+    }
+
+    static Optional<Problem> checkEmail(String email) {
+        String e = normalEmail(email);
+        if (e.isEmpty()) return Optional.of(new Problem("email", "Enter your email address"));
+        if (!EMAIL.matcher(e).matches() || e.length() > 190) {
+            return Optional.of(new Problem("email", "Enter an email address in the correct format, like name@example.com"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Registers a citizen. {@code who} is the request's (anonymous) person; the entries name the new account.
+     *
+     * @throws PortalException INVALID with a {@link Problem}-shaped message ({@code field: message}) when the
+     *         form is not acceptable or the email or personal number already has an account; SAFE_MODE etc.
+     */
+    public Account registerCitizen(Who who, String name, String personalNumber, String email, String password) {
+        List<Problem> problems = checkCitizen(name, personalNumber, email, password, password);
+        if (!problems.isEmpty()) throw invalid(problems.get(0));
+        String id = newId();
+        Account a = new Account(id, Account.CITIZEN, null, name.strip(), normalEmail(email), normalNumber(personalNumber),
+                Passwords.hash(password), null, false, 0);
+        return create(a.acting(who), a);
+    }
+
+    /**
+     * Creates a clerk of {@code institution} or an admin on behalf of an admin.
+     *
+     * @throws PortalException FORBIDDEN unless {@code admin} is an admin; INVALID for a bad field or a taken email
+     */
+    public NewStaff createStaff(Who admin, String role, @Nullable String institution, String name, String email) {
+        if (!admin.role().equals(Account.ADMIN) && !admin.actor().equals(Who.SYSTEM.actor())) {
+            throw new PortalException(PortalException.Kind.FORBIDDEN, "only an administrator creates staff accounts");
+        }
+        if (!role.equals(Account.CLERK) && !role.equals(Account.ADMIN)) throw invalid(new Problem("role", "Select a role"));
+        if (role.equals(Account.CLERK) && (institution == null || institution.isBlank())) {
+            throw invalid(new Problem("institution", "Select the clerk's institution"));
+        }
+        if (name.isBlank()) throw invalid(new Problem("name", "Enter the person's full name"));
+        Optional<Problem> e = checkEmail(email);
+        if (e.isPresent()) throw invalid(e.get());
+        String oneTime = oneTimePassword();
+        Account a = new Account(newId(), role, role.equals(Account.CLERK) ? institution : null, name.strip(), normalEmail(email),
+                null, Passwords.hash(oneTime), null, true, 0);
+        return new NewStaff(create(admin, a), oneTime);
+    }
+
+    /** Stores the TOTP secret a staff member proved they hold. */
+    public Account enrolTotp(Who who, Account a, byte[] secret) {
+        Account b = a.withTotp(Totp.base32(secret));
+        Stored s = records.put(who, ACCOUNTS, a.id(), b.json(), a.version());
+        return Account.of(s);
+    }
+
+    /** Replaces the password (the person chose it: it is no longer one-time). */
+    public Account changePassword(Who who, Account a, String password) {
+        Optional<String> weak = Passwords.weakness(password);
+        if (weak.isPresent()) throw invalid(new Problem("password", weak.get()));
+        Stored s = records.put(who, ACCOUNTS, a.id(), a.withPassword(Passwords.hash(password), false).json(), a.version());
+        return Account.of(s);
+    }
+
+    /**
+     * The account linked to an identity provider's subject, created on first sign-in. A {@code personalNumber}
+     * the provider vouches for links to the citizen account that already has it.
+     */
+    public Account forSubject(Who who, String subjectKey, @Nullable String personalNumber, String name, @Nullable String email) {
+        Optional<Account> linked = records.get("oidc-subjects", subjectKey).flatMap(s -> byId(s.json().path("account").asText()));
+        if (linked.isPresent()) return linked.get();
+        Optional<Account> byNumber = personalNumber == null ? Optional.empty() : byPersonalNumber(personalNumber);
+        Account a;
+        if (byNumber.isPresent()) {
+            a = byNumber.get();
+        } else {
+            String mail = email == null || checkEmail(email).isPresent() ? "" : normalEmail(email);
+            String number = personalNumber == null || !PERSONAL_NUMBER.matcher(normalNumber(personalNumber)).matches()
+                    ? null : normalNumber(personalNumber);
+            a = new Account(newId(), Account.CITIZEN, null, name.isBlank() ? "Citizen" : name.strip(), mail, number, "", null, false, 0);
+            a = create(a.acting(who), a);
+        }
+        ObjectNode link = PortalRecords.JSON.createObjectNode().put("account", a.id());
+        records.put(a.acting(who), "oidc-subjects", subjectKey, link, 0);
+        return a;
+    }
+
+    private Account create(Who who, Account a) {
+        List<String[]> claimed = new ArrayList<>();
+        try {
+            if (!a.email().isEmpty()) {
+                claim(who, EMAILS, emailKey(a.email()), a.id(), "email", "An account already uses this email address – sign in instead");
+                claimed.add(new String[] {EMAILS, emailKey(a.email())});
+            }
+            if (a.personalNumber() != null) {
+                claim(who, IDS, a.personalNumber(), a.id(), "personal-number",
+                        "This personal number already has an account – sign in, or visit a counter if it is not yours");
+                claimed.add(new String[] {IDS, a.personalNumber()});
+            }
+            Stored s = records.put(who, ACCOUNTS, a.id(), a.json(), 0);
+            if (a.staff()) records.put(who, STAFF, a.id(), PortalRecords.JSON.createObjectNode().put("role", a.role()), 0);
+            return Account.of(s);
+        } catch (PortalException e) {
+            for (String[] c : claimed) release(who, c[0], c[1], a.id());
+            throw e;
+        }
+    }
+
+    private void claim(Who who, String collection, String key, String id, String field, String taken) {
+        ObjectNode body = PortalRecords.JSON.createObjectNode().put("account", id);
+        Optional<Stored> existing = records.get(collection, key);
+        if (existing.isPresent()) {
+            if (byId(existing.get().json().path("account").asText()).isPresent()) throw invalid(new Problem(field, taken));
+            records.put(who, collection, key, body, existing.get().version());
+            return;
+        }
+        try {
+            records.put(who, collection, key, body, 0);
+        } catch (PortalException e) {
+            if (e.kind() == PortalException.Kind.CONFLICT) throw invalid(new Problem(field, taken));
+            throw e;
+        }
+    }
+
+    private void release(Who who, String collection, String key, String id) {
+        try {
+            records.get(collection, key).filter(s -> s.json().path("account").asText().equals(id))
+                    .ifPresent(s -> records.delete(who, collection, key, s.version()));
+        } catch (PortalException ignored) {
+            // A claim left behind points at no account; the next registration takes it over.
+        }
+    }
+
+    static PortalException invalid(Problem p) {
+        return new PortalException(PortalException.Kind.INVALID, p.field() + ": " + p.message());
+    }
+
+    /** The {@link Problem} an INVALID exception from this class carries. */
+    public static Problem problem(PortalException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int colon = m.indexOf(": ");
+        return colon < 0 ? new Problem("", m) : new Problem(m.substring(0, colon), m.substring(colon + 2));
+    }
+
+    static String normalEmail(String email) {
+        return email.strip().toLowerCase(Locale.ROOT);
+    }
+
+    static String normalNumber(String n) {
+        return n.replace(" ", "").strip().toUpperCase(Locale.ROOT);
+    }
+
+    /** The index key of a lower-case email: record keys allow neither {@code +} nor {@code %}. */
+    static String emailKey(String email) {
+        return email.replace("%", ":25").replace("+", ":2b");
+    }
+
+    static String newId() {
+        return "a-" + HexFormat.of().formatHex(Sessions.random(8));
+    }
+
+    /** 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 90 bits. */
+    static String oneTimePassword() {
+        String alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        return b.toString();
+    }
+}

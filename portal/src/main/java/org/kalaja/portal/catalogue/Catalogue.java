@@ -34,7 +34,7 @@ public final class Catalogue {
     private static final String BUILT_IN = "/org/kalaja/portal/services/";
     private static final Map<String, String> FILE_KEYS = YamlMap.keys(
             "institutions", "the list of institutions, each with id, name, localName and counter");
-    private static final Map<String, String> INSTITUTION_KEYS = YamlMap.keys(
+    static final Map<String, String> INSTITUTION_KEYS = YamlMap.keys(
             "id", "the institution's id, used by services and clerk roles, like 'civil-registry'",
             "name", "the official name in English",
             "localName", "the official name in Albanian",

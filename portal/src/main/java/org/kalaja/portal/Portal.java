@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
+import org.kalaja.portal.cases.Applications;
+import org.kalaja.portal.cases.Drafts;
 import org.kalaja.portal.cases.Inbox;
 import org.kalaja.portal.catalogue.Catalogue;
 import org.kalaja.portal.identity.Identity;
@@ -16,6 +18,7 @@ import org.kalaja.portal.seal.SealKeys;
 import org.kalaja.portal.seal.Verifier;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
+import org.kalaja.portal.web.CitizenRoutes;
 import org.kalaja.portal.web.DocumentRoutes;
 import org.kalaja.portal.web.AdminRoutes;
 import org.kalaja.portal.web.PortalWeb;
@@ -84,6 +87,9 @@ public final class Portal {
                 SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
         routes.add(new DocumentRoutes(web, documents, config.publicUrl()));
         routes.add(new VerifyRoutes(web, new Verifier(records, engine, log, checkpoints)));
+        Drafts drafts = new Drafts(records);
+        Applications applications = new Applications(records, drafts, catalogue::service);
+        routes.add(new CitizenRoutes(web, catalogue, drafts, applications, inbox, identity.accounts()));
         return new Portal(records, web, routes, inbox, identity, documents, catalogue);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
 import org.kalaja.portal.cases.Applications;
+import org.kalaja.portal.cases.Decisions;
 import org.kalaja.portal.cases.Drafts;
 import org.kalaja.portal.cases.Inbox;
 import org.kalaja.portal.catalogue.Catalogue;
@@ -19,6 +20,7 @@ import org.kalaja.portal.seal.Verifier;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
 import org.kalaja.portal.web.CitizenRoutes;
+import org.kalaja.portal.web.ClerkRoutes;
 import org.kalaja.portal.web.DocumentRoutes;
 import org.kalaja.portal.web.AdminRoutes;
 import org.kalaja.portal.web.PortalWeb;
@@ -41,9 +43,10 @@ public final class Portal {
     private final Identity identity;
     private final Documents documents;
     private final Catalogue catalogue;
+    private final Decisions decisions;
 
     private Portal(PortalRecords records, PortalWeb web, List<Routes> routes, Inbox inbox, Identity identity,
-            Documents documents, Catalogue catalogue) {
+            Documents documents, Catalogue catalogue, Decisions decisions) {
         this.records = records;
         this.web = web;
         this.routes = List.copyOf(routes);
@@ -51,6 +54,7 @@ public final class Portal {
         this.identity = identity;
         this.documents = documents;
         this.catalogue = catalogue;
+        this.decisions = decisions;
     }
 
     /**
@@ -90,7 +94,9 @@ public final class Portal {
         Drafts drafts = new Drafts(records);
         Applications applications = new Applications(records, drafts, catalogue::service);
         routes.add(new CitizenRoutes(web, catalogue, drafts, applications, inbox, identity.accounts()));
-        return new Portal(records, web, routes, inbox, identity, documents, catalogue);
+        Decisions decisions = new Decisions(records, catalogue, inbox, documents);
+        routes.add(new ClerkRoutes(web, decisions, catalogue));
+        return new Portal(records, web, routes, inbox, identity, documents, catalogue, decisions);
     }
 
     /** A status with no vaults or witnesses: what a node knows of itself alone (tests, a bare engine). */
@@ -126,6 +132,11 @@ public final class Portal {
     /** Accounts, sign-in and the identity provider: the server creates the first admin with {@code identity().accounts()}. */
     public Identity identity() {
         return identity;
+    }
+
+    /** The back office: institutions' queues and clerks' decisions (demo data decides through it too). */
+    public Decisions decisions() {
+        return decisions;
     }
 
     /** Mounts the portal's assets, filters and pages on {@code app}. */

@@ -228,7 +228,7 @@ public final class Decisions {
                     case REJECT -> reject(who, institution, ref, version, n);
                     case ISSUE -> issue(who, institution, ref, version);
                 };
-                out.add(new DecisionResult(ref, DecisionResult.Outcome.DONE, "Done: " + a.status().label().toLowerCase(java.util.Locale.ROOT)));
+                out.add(new DecisionResult(ref, DecisionResult.Outcome.DONE, "Now “" + a.status().label() + "”"));
             } catch (PortalException x) {
                 DecisionResult r = result(ref, x);
                 out.add(r);

@@ -2,6 +2,8 @@ package org.kalaja.portal.seal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.kalaja.portal.PortalFixture;
 import org.kalaja.portal.store.Who;
 
@@ -31,11 +33,18 @@ final class Issuing {
 
     /** The fixture's own source: the log's newest checkpoint after integrating everything committed. */
     static CheckpointSource current(PortalFixture f, List<String> witnesses) {
+        return source(f, () -> {
+            f.log.integrate();
+            return f.log.checkpoint();
+        }, witnesses);
+    }
+
+    /** A source answering {@code checkpoint}, with the fixture's log key and {@code witnesses}' keys. */
+    static CheckpointSource source(PortalFixture f, Supplier<Optional<String>> checkpoint, List<String> witnesses) {
         return new CheckpointSource() {
             @Override
-            public java.util.Optional<String> cosignedCheckpoint() {
-                f.log.integrate();
-                return f.log.checkpoint();
+            public Optional<String> cosignedCheckpoint() {
+                return checkpoint.get();
             }
 
             @Override

@@ -237,21 +237,6 @@ class VerifierTest {
     }
 
     private CheckpointSource source(String checkpoint, List<String> witnesses) {
-        return new CheckpointSource() {
-            @Override
-            public Optional<String> cosignedCheckpoint() {
-                return Optional.of(checkpoint);
-            }
-
-            @Override
-            public List<String> witnessKeys() {
-                return witnesses;
-            }
-
-            @Override
-            public String logKey() {
-                return f.log.vkey();
-            }
-        };
+        return Issuing.source(f, () -> Optional.of(checkpoint), witnesses);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +45,13 @@ public final class Catalogue {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private final List<Service> services;
+    private final Map<String, Service> byId = new HashMap<>();
     private final List<Institution> institutions;
 
     private Catalogue(List<Service> services, List<Institution> institutions) {
         this.services = services.stream().sorted(Comparator.comparing(Service::id)).toList();
         this.institutions = List.copyOf(institutions);
+        for (Service s : services) byId.put(s.id(), s);
     }
 
     /** The catalogue shipped with Kalaja (resources under {@code org/kalaja/portal/services/}, listed in its {@code index}). */
@@ -164,7 +167,7 @@ public final class Catalogue {
     }
 
     public Optional<Service> service(String id) {
-        return services.stream().filter(s -> s.id().equals(id)).findFirst();
+        return Optional.ofNullable(byId.get(id));
     }
 
     /** Every institution, in the order of {@code institutions.yaml}. */

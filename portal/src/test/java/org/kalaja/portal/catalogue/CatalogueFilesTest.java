@@ -104,6 +104,19 @@ class CatalogueFilesTest {
         assertThat(country.maxLength()).as("declared").isEqualTo(60);
     }
 
+    @Test
+    void builtInFieldsAreNamedInErrorsByANounNotTheirQuestion() {
+        for (Service s : Catalogue.builtIn().services()) {
+            for (Field f : s.fields()) {
+                // Choice fields only ever show their requiredMessage; the others name themselves in length and format errors.
+                if (!f.type().choice()) {
+                    assertThat(Answers.name(f)).as(s.id() + "/" + f.id()).doesNotEndWith("?").doesNotContainPattern("^(What|Which|Who|How|Why) ");
+                }
+                assertThat(f.requiredMessage()).as(s.id() + "/" + f.id()).startsWith(f.type().choice() ? "Select" : "Enter");
+            }
+        }
+    }
+
     static void copyBuiltIn(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(BUILT_IN_DIR)) {
             for (Path p : files.filter(p -> p.toString().endsWith(".yaml")).toList()) Files.copy(p, dir.resolve(p.getFileName()));

@@ -75,6 +75,11 @@ public final class SignIn {
         return started(who, account, method);
     }
 
+    /** Records a sign-in the identity provider's answer did not allow (bad state, signature, nonce, …). */
+    public void providerRefused(Who who) {
+        audit(who, Action.AUTH_FAILURE, Outcome.FAILURE, "oidc_refused", "", "", "oidc");
+    }
+
     private Result.SignedIn started(Who who, Account a, String method) {
         Session s = sessions.start(a.id(), a.role(), a.institution(), a.name(), !a.needsSecondFactor());
         if (s.verified()) audit(a.acting(who), Action.AUTH_SIGNIN, Outcome.SUCCESS, "", a.email(), a.id(), method);
@@ -139,9 +144,9 @@ public final class SignIn {
 
     private void audit(Who who, Action action, Outcome outcome, String reason, String login, String account, String method) {
         Map<String, Object> extra = new HashMap<>();
-        extra.put("login", login);
-        if (!account.isEmpty()) extra.put("account", account);
-        if (!method.isEmpty()) extra.put("method", method);
+        extra.put("user.name", login);
+        if (!account.isEmpty()) extra.put("user.id", account);
+        if (!method.isEmpty()) extra.put("kalaja.auth.method", method);
         records.record(who, action, outcome, reason, extra);
     }
 }

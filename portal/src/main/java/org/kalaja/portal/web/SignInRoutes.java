@@ -4,11 +4,11 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.portal.identity.Account;
 import org.kalaja.portal.identity.Accounts;
@@ -55,9 +55,9 @@ public final class SignInRoutes implements Routes {
         app.get("/sign-in/new-password", ctx -> half(ctx).ifPresent(s -> newPasswordPage(ctx, Map.of(), 200)));
         app.post("/sign-in/new-password", this::newPassword);
         app.get("/sign-in/two-factor", ctx -> half(ctx).ifPresent(s -> codePage(ctx, s, "", 200)));
-        app.post("/sign-in/two-factor", this::code);
+        app.post("/sign-in/two-factor", ctx -> secondFactor(ctx, false));
         app.get("/sign-in/two-factor/set-up", ctx -> half(ctx).ifPresent(s -> setUpPage(ctx, s, "", 200)));
-        app.post("/sign-in/two-factor/set-up", this::enrol);
+        app.post("/sign-in/two-factor/set-up", ctx -> secondFactor(ctx, true));
         app.post("/sign-out", this::signOut);
         app.get("/sign-in/oidc", this::oidcStart);
         app.get(Oidc.CALLBACK, this::oidcCallback);
@@ -213,18 +213,6 @@ public final class SignInRoutes implements Routes {
         web.render(ctx, status, "identity/two-factor.jte", Map.of("page", page, "next", orEmpty(next(ctx)), "error", error));
     }
 
-    private void code(Context ctx) {
-        Optional<Session> s = half(ctx);
-        if (s.isEmpty()) return;
-        String code = Optional.ofNullable(ctx.formParam("code")).orElse("").strip();
-        if (code.isEmpty()) {
-            codePage(ctx, s.get(), "Enter the 6-digit code from your authenticator app", 400);
-            return;
-        }
-        finishSecondFactor(ctx, identity.signIn().code(PortalWeb.who(ctx), s.get(), code),
-                () -> codePage(ctx, s.get(), "The code is not correct or was already used – enter the code your app shows now", 400));
-    }
-
     private void setUpPage(Context ctx, Session s, String error, int status) {
         Account a = identity.accounts().byId(s.accountId()).orElseThrow();
         byte[] secret = identity.signIn().enrolmentSecret(s);
@@ -236,31 +224,35 @@ public final class SignInRoutes implements Routes {
                 "qr", QrSvg.dataUri(uri), "error", error));
     }
 
-    private void enrol(Context ctx) {
+    /** Checks the code of an enrolled authenticator, or (at {@code enrolment}) of the one being set up. */
+    private void secondFactor(Context ctx, boolean enrolment) {
         Optional<Session> s = half(ctx);
         if (s.isEmpty()) return;
+        Session half = s.get();
+        Consumer<String> again = error -> {
+            if (enrolment) setUpPage(ctx, half, error, 400);
+            else codePage(ctx, half, error, 400);
+        };
         String code = Optional.ofNullable(ctx.formParam("code")).orElse("").strip();
         if (code.isEmpty()) {
-            setUpPage(ctx, s.get(), "Enter the 6-digit code from your authenticator app", 400);
+            again.accept("Enter the 6-digit code from your authenticator app");
             return;
         }
+        Who who = PortalWeb.who(ctx);
         try {
-            finishSecondFactor(ctx, identity.signIn().enrol(PortalWeb.who(ctx), s.get(), code),
-                    () -> setUpPage(ctx, s.get(), "The code is not correct – check the key in your app and enter the code it shows now", 400));
+            switch (enrolment ? identity.signIn().enrol(who, half, code) : identity.signIn().code(who, half, code)) {
+                case SignIn.Result.Limited l -> tooMany(ctx, l.minutes());
+                case SignIn.Result.Refused x -> again.accept(enrolment
+                        ? "The code is not correct – check the key in your app and enter the code it shows now"
+                        : "The code is not correct or was already used – enter the code your app shows now");
+                case SignIn.Result.SignedIn in -> {
+                    filter.setSession(ctx, in.session());
+                    ctx.redirect(landing(in.session(), next(ctx)));
+                }
+            }
         } catch (PortalException e) {
             if (e.kind() != PortalException.Kind.SAFE_MODE) throw e;
             web.unavailable(ctx, "Setting up an authenticator app");
-        }
-    }
-
-    private void finishSecondFactor(Context ctx, SignIn.Result r, Runnable refused) {
-        switch (r) {
-            case SignIn.Result.Limited l -> tooMany(ctx, l.minutes());
-            case SignIn.Result.Refused x -> refused.run();
-            case SignIn.Result.SignedIn in -> {
-                filter.setSession(ctx, in.session());
-                ctx.redirect(landing(in.session(), next(ctx)));
-            }
         }
     }
 
@@ -300,8 +292,7 @@ public final class SignInRoutes implements Routes {
             c = oidc.get().finish(ctx.cookie(Oidc.STATE_COOKIE), ctx.queryParam("state"), ctx.queryParam("code"));
         } catch (Oidc.OidcException e) {
             LOG.warn("sign-in with {} refused: {}", oidc.get().name(), e.getMessage());
-            web.records().record(who, org.kalaja.sentinel.Action.AUTH_FAILURE, org.kalaja.sentinel.Outcome.FAILURE, "oidc_refused",
-                    new HashMap<>(Map.of("method", "oidc")));
+            identity.signIn().providerRefused(who);
             providerFailed(ctx, oidc.get(), 400);
             return;
         }

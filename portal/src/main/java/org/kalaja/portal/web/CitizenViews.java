@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.portal.cases.Application;
 import org.kalaja.portal.cases.Applications;
@@ -21,6 +23,8 @@ import org.kalaja.portal.catalogue.Service;
 /** What the citizen pages show, shaped for their templates: dates in words, answers as rows, names for ids. */
 public final class CitizenViews {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
+    // A sentence's final full stop is not part of the path.
+    private static final Pattern LOCAL_LINK = Pattern.compile("/(documents|account/applications)/[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMMM yyyy 'at' h:mma", Locale.UK);
 
     private CitizenViews() {
@@ -37,6 +41,26 @@ public final class CitizenViews {
 
     /** One event of an application's timeline, in the citizen's words. */
     public record EventRow(String what, String who, String when, String note) {}
+
+    /** A run of a letter's paragraph: plain text, or a path on this site shown as a link. */
+    public record Segment(String text, @Nullable String href) {}
+
+    /**
+     * {@code paragraph} split so that paths of the portal's own pages ({@code /documents/…},
+     * {@code /account/applications/…}) become links. Only those paths: a letter can never link elsewhere.
+     */
+    public static List<Segment> segments(String paragraph) {
+        List<Segment> out = new ArrayList<>();
+        Matcher m = LOCAL_LINK.matcher(paragraph);
+        int at = 0;
+        while (m.find()) {
+            if (m.start() > at) out.add(new Segment(paragraph.substring(at, m.start()), null));
+            out.add(new Segment(m.group(), m.group()));
+            at = m.end();
+        }
+        if (at < paragraph.length()) out.add(new Segment(paragraph.substring(at), null));
+        return out;
+    }
 
     /** "3 March 2026". */
     public static String date(LocalDate d) {

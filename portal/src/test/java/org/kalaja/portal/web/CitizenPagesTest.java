@@ -112,7 +112,7 @@ class CitizenPagesTest {
         Message first = letterToAna(a);
         Thread.sleep(2);
         Message second = fx.portal.inbox().send(CLERK, ana.account.id(), "civil-registry", "General Directorate of Civil Status",
-                "Your birth certificate is ready", "It is under Documents.", a.ref());
+                "Your birth certificate is ready", "Download it under Documents: /documents/d-42.\n\nNot https://example.com/x.", a.ref());
 
         assertThat(text(ana.get("/account").body())).contains("You have 2 unread messages");
         String inbox = ana.get("/inbox").body();
@@ -125,6 +125,10 @@ class CitizenPagesTest {
                 .contains("<p class=\"govuk-body kalaja-pre\">Your application was approved.</p>")
                 .contains("href=\"/account/applications/" + a.ref() + "\"");
         assertThat(text(ana.get("/account").body())).contains("You have 1 unread message");
+        // The portal's own paths in a letter become links; nothing else does.
+        assertThat(ana.get("/inbox/" + second.id()).body())
+                .contains("Download it under Documents: <a class=\"govuk-link\" href=\"/documents/d-42\">/documents/d-42</a>.")
+                .contains("Not https://example.com/x.").doesNotContain("href=\"https://example.com");
     }
 
     @Test

@@ -11,6 +11,7 @@ import org.kalaja.portal.cases.Decisions;
 import org.kalaja.portal.cases.Drafts;
 import org.kalaja.portal.cases.Inbox;
 import org.kalaja.portal.catalogue.Catalogue;
+import org.kalaja.portal.demo.DemoData;
 import org.kalaja.portal.identity.Identity;
 import org.kalaja.portal.identity.Sessions;
 import org.kalaja.portal.seal.CheckpointSource;
@@ -36,6 +37,7 @@ import org.kalaja.portal.web.VerifyRoutes;
  * The server opens it after the engine and the sentinel and mounts it with {@link #register}.
  */
 public final class Portal {
+    private @org.jspecify.annotations.Nullable DemoData demo;
     private final PortalRecords records;
     private final PortalWeb web;
     private final List<Routes> routes;
@@ -84,8 +86,7 @@ public final class Portal {
         SessionFilter sessionFilter = new SessionFilter(web, identity.sessions(), config.secureCookies());
         routes.add(0, sessionFilter);
         routes.add(new SignInRoutes(web, sessionFilter, identity));
-        // Institutions come from the catalogue: replace List::of with catalogue::institutions once it is opened here.
-        routes.add(new AdminRoutes(web, identity.accounts(), List::of));
+        routes.add(new AdminRoutes(web, identity.accounts(), catalogue::institutions));
         Inbox inbox = new Inbox(records);
         Documents documents = new Documents(records,
                 SealKeys.inDirectory(config.dataDir().resolve("portal").resolve("seals"), config.publicUrl().getHost()));
@@ -96,7 +97,9 @@ public final class Portal {
         routes.add(new CitizenRoutes(web, catalogue, drafts, applications, inbox, identity.accounts()));
         Decisions decisions = new Decisions(records, catalogue, inbox, documents);
         routes.add(new ClerkRoutes(web, decisions, catalogue));
-        return new Portal(records, web, routes, inbox, identity, documents, catalogue, decisions);
+        Portal portal = new Portal(records, web, routes, inbox, identity, documents, catalogue, decisions);
+        portal.demo = new DemoData(catalogue, identity.accounts(), drafts, applications, decisions);
+        return portal;
     }
 
     /** A status with no vaults or witnesses: what a node knows of itself alone (tests, a bare engine). */
@@ -137,6 +140,26 @@ public final class Portal {
     /** The back office: institutions' queues and clerks' decisions (demo data decides through it too). */
     public Decisions decisions() {
         return decisions;
+    }
+
+    /** The demo loader ({@code kalaja serve --demo}); it refuses a portal that already has accounts. */
+    public DemoData demo() {
+        return java.util.Objects.requireNonNull(demo, "opened without its services");
+    }
+
+    /** Whether the portal has no accounts yet (a new node: the place to offer the demo). */
+    public boolean empty() {
+        return records.listPrefix("accounts", "", 1).isEmpty();
+    }
+
+    /** Whether {@code path} is one of the portal's pages (not the JSON API, the log or metrics). */
+    public boolean owns(String path) {
+        return PortalWeb.owns(path);
+    }
+
+    /** Renders the error page for {@code e}, thrown while serving one of the portal's pages. */
+    public void error(io.javalin.http.Context ctx, Exception e) {
+        new org.kalaja.portal.web.PortalErrors(web).handle(ctx, e);
     }
 
     /** Mounts the portal's assets, filters and pages on {@code app}. */

@@ -30,6 +30,14 @@ final class PortalOptions {
             description = "the provider as the sign-in button names it (default: ${DEFAULT-VALUE})")
     String oidcName = "your national ID";
 
+    @Option(names = "--demo", description = "load demo data into an empty portal: institutions' clerks, citizens with synthetic names,"
+            + " applications in every state (passwords are published: never on a real node)")
+    boolean demo;
+
+    @Option(names = "--demo-citizens", paramLabel = "N", defaultValue = "200",
+            description = "citizens --demo creates, each with one to three applications (default: ${DEFAULT-VALUE})")
+    int demoCitizens = 200;
+
     /** The client secret comes from the environment only, never from the command line (ps shows arguments). */
     static final String OIDC_SECRET_ENV = "KALAJA_OIDC_CLIENT_SECRET";
 

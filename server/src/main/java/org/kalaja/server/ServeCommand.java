@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.Tokens;
+import org.kalaja.portal.Portal;
+import org.kalaja.portal.demo.DemoData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +58,10 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         HttpApi api;
+        Portal[] portal = {null};
         try {
-            api = HttpApi.start(node, bind, port, servedAt -> NodePortal.open(node, portalOptions.resolve(spec.commandLine(), data, servedAt)));
+            api = HttpApi.start(node, bind, port,
+                    servedAt -> portal[0] = NodePortal.open(node, portalOptions.resolve(spec.commandLine(), data, servedAt)));
         } catch (CommandLine.ParameterException e) {
             node.close();
             throw e;
@@ -83,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/ (the e-services portal; the API under /api/v1/)");
         describeShipping(node);
         describeSentinel(node);
+        offerDemo(portal[0], "http://" + host + ":" + api.port());
         System.out.flush();
         stopped.await();
         return 0;
@@ -115,6 +120,56 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Sentinel: " + s.rules() + " Sigma rules" + (s.safeMode()
                 ? "; SAFE MODE since " + s.safeModeSince() + " (incident " + s.safeModeIncident() + "): record writes are refused"
                 : "") + (s.openIncidents() > 0 ? "; " + s.openIncidents() + " open incidents (kalaja incident list)" : ""));
+    }
+
+    /** Loads the demo when asked (--demo), or offers it on an empty portal: on a terminal, by asking. */
+    private void offerDemo(Portal portal, String base) {
+        if (!portal.empty()) {
+            if (portalOptions.demo) System.out.println("Demo data: not loaded, this portal already has accounts (--demo loads into an empty one only)");
+            return;
+        }
+        boolean load = portalOptions.demo;
+        if (!load && interactive()) {
+            String answer = System.console().readLine("This portal is empty. Load demo data (clerks, %d citizens, applications in every state)? [y/N] ",
+                    portalOptions.demoCitizens);
+            load = answer != null && answer.strip().equalsIgnoreCase("y");
+        }
+        if (!load) {
+            System.out.println("This portal is empty: run `kalaja serve --demo` to load demo data, or create accounts at " + base + "/create-account");
+            return;
+        }
+        long start = System.nanoTime();
+        DemoData.Summary d;
+        try {
+            d = portal.demo().load(portalOptions.demoCitizens, 2026, line -> System.err.println(line));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        System.out.printf(java.util.Locale.ROOT, "Demo data loaded in %.1f s: %d citizens, %d applications, %d sealed documents.%n",
+                (System.nanoTime() - start) / 1e9, d.citizens(), d.applications(), d.documents());
+        System.out.println("  Citizens: e.g. " + d.sampleCitizen() + ", password " + DemoData.CITIZEN_PASSWORD);
+        System.out.println("  Staff (password " + DemoData.STAFF_PASSWORD + "; TOTP secrets for an authenticator app):");
+        for (DemoData.Staff st : d.staff()) {
+            System.out.println("    " + st.email() + "  " + st.role() + (st.institution().isEmpty() ? "" : "@" + st.institution())
+                    + "  TOTP " + st.totpSecret());
+        }
+        if (d.sampleDocument() != null) System.out.println("  A document anyone can check: " + base + "/verify/" + d.sampleDocument());
+        System.out.println("  Demo passwords are public: never load demo data on a node that serves real people.");
+    }
+
+    /**
+     * Whether a person at a terminal can answer a question. On JDK 22+ {@code System.console()} exists even
+     * when the streams are redirected, and only {@code Console.isTerminal()} (not in Java 21) tells.
+     */
+    private static boolean interactive() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // Java 21: a console exists only for a terminal
+        }
     }
 
     private static void announce(Tokens.Bootstrap boot) {

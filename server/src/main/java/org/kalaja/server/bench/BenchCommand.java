@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kalaja bench …}: side-by-side benchmarks. */
 @Command(name = "bench", description = "Measure Kalaja side by side with the plain alternative.",
-        subcommands = {BenchCommand.Append.class, BenchCommand.Recover.class, ShipBench.Ship.class, SentinelBench.Cli.class}, mixinStandardHelpOptions = true)
+        subcommands = {BenchCommand.Append.class, BenchCommand.Recover.class, ShipBench.Ship.class, SentinelBench.Cli.class, PortalBench.Cli.class}, mixinStandardHelpOptions = true)
 public final class BenchCommand {
 
     @Command(name = "append", mixinStandardHelpOptions = true,

@@ -24,6 +24,8 @@ final class RunningNode implements AutoCloseable {
 
     final Node node;
     final HttpApi api;
+    /** The portal, when started with {@link #startWithPortal}; null otherwise. */
+    org.kalaja.portal.@Nullable Portal portal;
     final String adminToken;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -50,9 +52,12 @@ final class RunningNode implements AutoCloseable {
         EngineConfig config = new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
         Node node = Node.open(dir, StoreLocation.of(dir, null), config, null, Node.Shipping.none());
         String token = node.bootstrap().orElseThrow().generated();
-        HttpApi api = HttpApi.start(node, "127.0.0.1", 0,
-                servedAt -> NodePortal.open(node, new org.kalaja.portal.PortalConfig(dir, null, URI.create(servedAt), null, false)));
-        return new RunningNode(node, api, token);
+        org.kalaja.portal.Portal[] portal = {null};
+        HttpApi api = HttpApi.start(node, "127.0.0.1", 0, servedAt -> portal[0] =
+                NodePortal.open(node, new org.kalaja.portal.PortalConfig(dir, null, URI.create(servedAt), null, false)));
+        RunningNode n = new RunningNode(node, api, token);
+        n.portal = portal[0];
+        return n;
     }
 
     String url(String path) {

@@ -94,10 +94,11 @@ public final class ClerkRoutes implements Routes {
         for (Service sv : catalogue.servicesOf(institution)) services.add(new ClerkViews.Choice(sv.id(), sv.name(), sv.id().equals(serviceId)));
         List<ClerkViews.Count> counts = new ArrayList<>();
         for (Status st : Status.values()) counts.add(new ClerkViews.Count(st, q.count(st)));
-        String nextHref = q.next() == null ? null : "/clerk?" + query(scope, filter, serviceId) + "&after=" + enc(q.next());
+        String here = "/clerk?" + query(scope, filter, serviceId);
+        String nextHref = q.next() == null ? null : here + "&after=" + enc(q.next());
         String adminInstitution = scope.isEmpty() ? "" : institution;
         ClerkViews.Queue view = new ClerkViews.Queue(institutionName(institution), scope, adminInstitution, filters, services, counts, rows,
-                q.matching(), nextHref, after.isEmpty(), q.scanned(), filter, serviceId == null ? "" : serviceId, after,
+                q.matching(), nextHref, after.isEmpty() ? null : here, q.scanned(), filter, serviceId == null ? "" : serviceId, after,
                 param(ctx, "action").orElse(""), param(ctx, "note").orElse(""));
         Page page = web.page(ctx, "Applications to decide").withErrors(errors);
         web.render(ctx, status, "clerk/queue.jte", Map.of("page", page, "queue", view));

@@ -60,13 +60,14 @@ public final class ClerkViews {
      * @param services  the service filter's choices ("" = all)
      * @param counts    one tag per status with its count, in the statuses' order
      * @param nextHref  the next page's link, or null on the last page
+     * @param firstHref the first page's link with the same filters, or null on the first page
      * @param filter    the status filter shown, the service filter shown ("" = all) and the page's cursor:
      *                  the bulk form carries them, so the queue comes back as it was
      * @param action    the bulk action chosen in a form that failed, or ""
      * @param note      the note typed in a form that failed, or ""
      */
     public record Queue(String institutionName, String scope, String adminInstitution, List<Choice> filters, List<Choice> services,
-            List<Count> counts, List<Row> rows, int matching, @Nullable String nextHref, boolean firstPage, boolean scanned, String filter,
+            List<Count> counts, List<Row> rows, int matching, @Nullable String nextHref, @Nullable String firstHref, boolean scanned, String filter,
             String serviceId, String after, String action, String note) {}
 
     /**

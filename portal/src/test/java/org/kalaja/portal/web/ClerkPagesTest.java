@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class ClerkPagesTest {
         tirana = browser(base, "c-tirana", "clerk", "tirana-municipality", "Teuta Tirana");
     }
 
-    private ClerkBrowser browser(String base, String account, String role, String institution, String name) {
+    private ClerkBrowser browser(String base, String account, String role, @Nullable String institution, String name) {
         return new ClerkBrowser(base, fx.portal.sessions(), fx.portal.sessions().start(account, role, institution, name, true));
     }
 
@@ -104,6 +105,23 @@ class ClerkPagesTest {
         HttpResponse<String> redirect = anonymous.get("/clerk");
         assertThat(redirect.statusCode()).isEqualTo(302);
         assertThat(redirect.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/sign-in"));
+    }
+
+    @Test
+    void anAdminChoosesTheInstitutionAndDecidesWithinIt() throws Exception {
+        Application birth = DecisionsSeed.birth(fx.records(), "ana");
+        ClerkBrowser admin = browser(base, "a-admin", "admin", null, "Admin");
+
+        assertThat(admin.get("/clerk").body()).contains("Choose an institution").contains("href=\"/clerk?institution=civil-registry\"");
+        HttpResponse<String> queue = admin.get("/clerk?institution=civil-registry");
+        assertThat(queue.body()).contains("href=\"/clerk/applications/" + birth.ref() + "?institution=civil-registry\"")
+                .contains("action=\"/clerk/bulk?institution=civil-registry\"");
+        assertThat(admin.get(path(birth)).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> approved = admin.post(path(birth) + "/approve?institution=civil-registry", version(birth, "note", ""));
+        assertThat(approved.statusCode()).isEqualTo(303);
+        assertThat(approved.headers().firstValue("Location")).hasValue(path(birth) + "?institution=civil-registry&done=approve");
+        assertThat(current(birth).history()).extracting(Application.Event::actor).containsExactly("citizen:ana", "admin:a-admin");
     }
 
     @Test

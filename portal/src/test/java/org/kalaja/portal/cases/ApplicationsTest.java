@@ -7,9 +7,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,10 +109,35 @@ class ApplicationsTest {
     }
 
     @Test
+    void pressesRacingFromSeveralTabsMakeOneApplication() throws Exception {
+        Draft d = completeDraft();
+        var pool = Executors.newFixedThreadPool(4);
+        try {
+            var start = new CountDownLatch(1);
+            List<Future<Submission>> presses = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                presses.add(pool.submit(() -> {
+                    start.await();
+                    return applications.submit(ANA, ANA_APPLICANT, d.id());
+                }));
+            }
+            start.countDown();
+            Set<String> refs = new HashSet<>();
+            for (var p : presses) refs.add(((Submission.Sent) p.get()).application().ref());
+            assertThat(refs).hasSize(1);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(applications.ofApplicant(ANA, "ana")).hasSize(1);
+        assertThat(fx.records().listPrefix(ApplicationCodec.COLLECTION, "civil-registry:", 10)).hasSize(1);
+        assertThat(drafts.find(ANA, "ana", d.id())).isEmpty();
+    }
+
+    @Test
     void aSendInterruptedAfterTheIndexIsCompletedUnderTheSameReference() {
         Draft d = drafts.reserveRef(ANA, completeDraft());
         // The node stopped after the index entry: the application itself was never written.
-        fx.records().put(ANA, ApplicationCodec.MINE, "ana:" + d.ref(), fx.records().JSON.createObjectNode()
+        fx.records().put(ANA, ApplicationCodec.MINE, "ana:" + d.ref(), org.kalaja.portal.store.PortalRecords.JSON.createObjectNode()
                 .put("institution", "civil-registry").put("service", SERVICE.id()).put("draft", d.id()), 0);
         assertThat(applications.ofApplicant(ANA, "ana")).isEmpty();
 
@@ -175,7 +206,7 @@ class ApplicationsTest {
     /** What the back office does when it asks a question (its own code is tested in DecisionsTest). */
     private Application askQuestion(Application a, String question) {
         Instant now = Instant.now();
-        List<Application.Event> history = new java.util.ArrayList<>(a.history());
+        List<Application.Event> history = new ArrayList<>(a.history());
         history.add(new Application.Event(now, "clerk:c1", "information_requested", question));
         Application asked = new Application(a.ref(), a.service(), a.institution(), a.applicant(), a.applicantName(), a.personalNumber(),
                 Status.INFORMATION_REQUESTED, a.answers(), 0, a.submitted(), now, a.due(), null, history, a.version());

@@ -67,7 +67,7 @@ public final class Catalogue {
     public static Catalogue load(Path dir) {
         Map<String, String> files = new LinkedHashMap<>();
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path p : list.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList()) {
                 files.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
@@ -98,6 +98,11 @@ public final class Catalogue {
         Map<String, String> fileOf = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (file.getKey().equals(INSTITUTIONS)) continue;
+            if (!file.getKey().endsWith(".yaml")) {
+                // Ignoring it would leave an operator wondering where the service went.
+                problems.add(file.getKey() + ": catalogue files end in .yaml; rename it");
+                continue;
+            }
             Optional<Service> s = parse(file.getKey(), file.getValue(), problems).flatMap(root -> ServiceReader.read(file.getKey(), root, problems));
             if (s.isEmpty()) continue;
             if (!file.getKey().equals(s.get().id() + ".yaml")) {

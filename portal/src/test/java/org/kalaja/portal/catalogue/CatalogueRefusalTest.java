@@ -84,6 +84,13 @@ class CatalogueRefusalTest {
     }
 
     @Test
+    void ymlFileIsRefusedRatherThanIgnored() throws IOException {
+        write("dog-licence.yaml", DOG_LICENCE);
+        assertThat(refusal("cat-licence.yml", DOG_LICENCE.replace("dog-licence", "cat-licence")))
+                .contains("cat-licence.yml: catalogue files end in .yaml; rename it");
+    }
+
+    @Test
     void unknownInstitutionIsRefusedWithTheKnownOnes() throws IOException {
         assertThat(refusal(DOG_LICENCE.replace("institution: civil-registry", "institution: civil-registy")))
                 .contains("dog-licence.yaml", "service 'dog-licence'", "'institution' is 'civil-registy'", "use one of civil-registry");

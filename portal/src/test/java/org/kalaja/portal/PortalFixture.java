@@ -79,6 +79,9 @@ public final class PortalFixture implements AutoCloseable {
         app.before(ctx -> {
             if (PortalWeb.owns(ctx.path())) PortalWeb.securityHeaders(ctx);
         });
+        // As the server does: every failure of a portal page becomes the portal's error page.
+        app.exception(Exception.class, (e, ctx) -> portal.error(ctx, e));
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> portal.error(ctx, e));
         portal.register(app);
         app.start("127.0.0.1", 0);
         return "http://127.0.0.1:" + app.port();

@@ -30,6 +30,11 @@ final class PortalOptions {
             description = "the provider as the sign-in button names it (default: ${DEFAULT-VALUE})")
     String oidcName = "your national ID";
 
+    @Option(names = "--admin-email", paramLabel = "EMAIL", defaultValue = "admin@kalaja.local",
+            description = "the first portal administrator's sign-in, created with a one-time password on a portal without staff"
+                    + " (default: ${DEFAULT-VALUE})")
+    String adminEmail = "admin@kalaja.local";
+
     @Option(names = "--demo", description = "load demo data into an empty portal: institutions' clerks, citizens with synthetic names,"
             + " applications in every state (passwords are published: never on a real node)")
     boolean demo;

@@ -135,7 +135,9 @@ final class ServeCommand implements Callable<Integer> {
             load = answer != null && answer.strip().equalsIgnoreCase("y");
         }
         if (!load) {
-            System.out.println("This portal is empty: run `kalaja serve --demo` to load demo data, or create accounts at " + base + "/create-account");
+            firstAdmin(portal, base);
+            System.out.println("Citizens create their accounts at " + base + "/create-account; `kalaja serve --demo` on an empty data"
+                    + " directory loads demo data instead.");
             return;
         }
         long start = System.nanoTime();
@@ -156,6 +158,26 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (d.sampleDocument() != null) System.out.println("  A document anyone can check: " + base + "/verify/" + d.sampleDocument());
         System.out.println("  Demo passwords are public: never load demo data on a node that serves real people.");
+    }
+
+    /**
+     * Creates the portal's first administrator, who then adds clerks at /admin/staff. The one-time password is
+     * printed once and kept in a 0600 file in the data directory, as the first API token is.
+     */
+    private void firstAdmin(Portal portal, String base) {
+        var created = portal.identity().accounts().createStaff(org.kalaja.portal.store.Who.SYSTEM, "admin", null,
+                "Portal administrator", portalOptions.adminEmail);
+        Path file = data.resolve("portal-admin-password");
+        try {
+            java.nio.file.Files.writeString(file, created.oneTimePassword() + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (java.io.IOException e) {
+            System.err.println("kalaja: could not write " + file + ": " + e.getMessage());
+        }
+        System.out.println("First portal administrator: " + created.account().email() + ", one-time password " + created.oneTimePassword()
+                + " (also in " + file + ", mode 0600).");
+        System.out.println("  Sign in at " + base + "/sign-in, choose a password, set up two-factor sign-in, then add clerks at "
+                + base + "/admin/staff. Delete " + file + " afterwards.");
     }
 
     /**

@@ -43,6 +43,9 @@ final class PortalOptions {
             description = "citizens --demo creates, each with one to three applications (default: ${DEFAULT-VALUE})")
     int demoCitizens = 200;
 
+    @Option(names = "--demo-list-citizens", hidden = true, description = "print every demo citizen's email (for `kalaja bench portal`)")
+    boolean demoListCitizens;
+
     /** The client secret comes from the environment only, never from the command line (ps shows arguments). */
     static final String OIDC_SECRET_ENV = "KALAJA_OIDC_CLIENT_SECRET";
 

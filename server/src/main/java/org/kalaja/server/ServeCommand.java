@@ -151,6 +151,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.printf(java.util.Locale.ROOT, "Demo data loaded in %.1f s: %d citizens, %d applications, %d sealed documents.%n",
                 (System.nanoTime() - start) / 1e9, d.citizens(), d.applications(), d.documents());
         System.out.println("  Citizens: e.g. " + d.sampleCitizen() + ", password " + DemoData.CITIZEN_PASSWORD);
+        if (portalOptions.demoListCitizens) d.citizenEmails().forEach(e -> System.out.println("  citizen " + e));
         System.out.println("  Staff (password " + DemoData.STAFF_PASSWORD + "; TOTP secrets for an authenticator app):");
         for (DemoData.Staff st : d.staff()) {
             System.out.println("    " + st.email() + "  " + st.role() + (st.institution().isEmpty() ? "" : "@" + st.institution())

@@ -49,8 +49,12 @@ public final class DemoData {
     static final ZoneId ZONE = ZoneId.of("Europe/Tirane");
 
     /** What was loaded, and how to sign in to it. */
-    public record Summary(int citizens, int applications, int documents, List<Staff> staff, String sampleCitizen,
-            @org.jspecify.annotations.Nullable String sampleDocument) {}
+    public record Summary(int citizens, int applications, int documents, List<Staff> staff, List<String> citizenEmails,
+            @org.jspecify.annotations.Nullable String sampleDocument) {
+        public String sampleCitizen() {
+            return citizenEmails.isEmpty() ? "" : citizenEmails.get(0);
+        }
+    }
 
     /** A staff account of the demo: its TOTP secret in base32, for an authenticator app. */
     public record Staff(String email, String role, String institution, String totpSecret) {}
@@ -131,7 +135,7 @@ public final class DemoData {
         } finally {
             pool.shutdown();
         }
-        return new Summary(citizens, sent.get(), issued.get(), staff, emails.isEmpty() ? "" : emails.get(0), firstDocument.get());
+        return new Summary(citizens, sent.get(), issued.get(), staff, List.copyOf(emails), firstDocument.get());
     }
 
     private Staff staff(String role, String institution, String email, String name) {

@@ -1,18 +1,14 @@
 package org.kalaja.server.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,14 +19,26 @@ import java.util.concurrent.locks.LockSupport;
  * does not wait for the previous one to be served.
  */
 final class OpenLoop {
-    /** One page under load: GET {@code path} with {@code cookie} (a signed-in person's session, or null). */
-    record Target(String name, String path, @org.jspecify.annotations.Nullable String cookie) {}
+    /**
+     * One page under load: GET {@code path}, as anonymous visitors ({@code sessions} empty) or as signed-in
+     * people taking turns (each request carries the next one's session cookie).
+     */
+    record Target(String name, String path, List<String> sessions) {
+        Target {
+            sessions = List.copyOf(sessions);
+        }
+
+        @org.jspecify.annotations.Nullable String cookie(int turn) {
+            return sessions.isEmpty() ? null : sessions.get(turn % sessions.size());
+        }
+    }
 
     /** Latencies of one target, in milliseconds. */
     record Stats(String name, int requests, int errors, double p50, double p99, double max) {}
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Connections to the node, each a worker thread sending its share of the schedule one request at a time. */
+    static final int CONNECTIONS = 32;
+
     private final String base;
 
     OpenLoop(String base) {
@@ -40,46 +48,57 @@ final class OpenLoop {
     /**
      * Sends {@code rate × seconds} requests; returns per-target stats in {@code targets}' order.
      *
+     * <p>Request {@code i} is due at {@code start + i / rate} and goes out on connection {@code i mod
+     * CONNECTIONS} (keep-alive, like a browser's). A connection still waiting for an earlier answer sends late,
+     * and that lateness counts in the latency, as a person waiting would count it. A fixed set of
+     * connections also keeps the client from opening hundreds of sockets when the server slows down,
+     * which would measure the client's thrashing instead of the server.
+     *
      * @param record false for a warm-up whose latencies are thrown away
      */
     List<Stats> run(List<Target> targets, int rate, int seconds, boolean record) throws InterruptedException {
         int total = rate * seconds;
         long period = TimeUnit.SECONDS.toNanos(1) / rate;
-        Map<String, long[]> latencies = new ConcurrentHashMap<>();
-        Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-        Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
-        for (Target t : targets) {
-            latencies.put(t.name(), new long[total / targets.size() + 1]);
-            counts.put(t.name(), new AtomicLong());
-            errors.put(t.name(), new AtomicLong());
-        }
-        List<CompletableFuture<?>> pending = new ArrayList<>(total);
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            Target t = targets.get(i % targets.size());
-            long due = start + i * period;
-            long wait = due - System.nanoTime();
-            if (wait > 0) LockSupport.parkNanos(wait);
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + t.path())).timeout(Duration.ofSeconds(30))
-                    .header("User-Agent", "kalaja-bench-portal");
-            if (t.cookie() != null) req.header("Cookie", t.cookie());
-            pending.add(client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
-                long ms = System.nanoTime() - due;
-                if (e != null || r.statusCode() != 200) errors.get(t.name()).incrementAndGet();
-                long[] l = latencies.get(t.name());
-                int slot = (int) counts.get(t.name()).getAndIncrement();
-                if (slot < l.length) l[slot] = ms;
-                return null;
+        long[] latency = new long[total];
+        boolean[] failed = new boolean[total];
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < CONNECTIONS; w++) {
+            int first = w;
+            workers.add(Thread.ofPlatform().name("bench-connection-" + w).start(() -> {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+                for (int i = first; i < total; i += CONNECTIONS) {
+                    Target t = targets.get(i % targets.size());
+                    long due = start + i * period;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) LockSupport.parkNanos(wait);
+                    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + t.path())).timeout(Duration.ofSeconds(30))
+                            .header("User-Agent", "kalaja-bench-portal");
+                    String cookie = t.cookie(i / targets.size());
+                    if (cookie != null) req.header("Cookie", cookie);
+                    try {
+                        failed[i] = client.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200;
+                    } catch (IOException e) {
+                        failed[i] = true;
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    latency[i] = System.nanoTime() - due;
+                }
             }));
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        for (Thread w : workers) w.join();
         List<Stats> out = new ArrayList<>();
         if (!record) return out;
-        for (Target t : targets) {
-            int n = (int) Math.min(counts.get(t.name()).get(), latencies.get(t.name()).length);
-            long[] l = Arrays.copyOf(latencies.get(t.name()), n);
-            Arrays.sort(l);
-            out.add(new Stats(t.name(), n, (int) errors.get(t.name()).get(), pct(l, 50), pct(l, 99), n == 0 ? 0 : l[n - 1] / 1e6));
+        for (int k = 0; k < targets.size(); k++) {
+            List<Long> mine = new ArrayList<>();
+            int errors = 0;
+            for (int i = k; i < total; i += targets.size()) {
+                mine.add(latency[i]);
+                if (failed[i]) errors++;
+            }
+            long[] l = mine.stream().mapToLong(Long::longValue).sorted().toArray();
+            out.add(new Stats(targets.get(k).name(), l.length, errors, pct(l, 50), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6));
         }
         return out;
     }

@@ -58,6 +58,9 @@ final class PortalBench {
         @Option(names = "--citizens", defaultValue = "200", description = "demo citizens (default ${DEFAULT-VALUE})")
         int citizens;
 
+        @Option(names = "--people", defaultValue = "40", description = "citizens signed in and taking turns under load (default ${DEFAULT-VALUE})")
+        int people;
+
         @Override
         public Integer call() throws Exception {
             if (rate < 1 || seconds < 1 || warmup < 0 || citizens < 1) {
@@ -66,23 +69,29 @@ final class PortalBench {
             }
             Path dir = Files.createTempDirectory("kalaja-bench-portal");
             Path log = dir.resolve("serve.log");
-            Process server = startServer(dir.resolve("data"), log);
+            Process server = startServer(dir.resolve("data"), log, citizens);
             try {
                 Map<String, String> seen = awaitServing(server, log, citizens);
                 String base = seen.get("base");
                 System.err.printf(Locale.ROOT, "bench portal: node at %s (pid %d), demo of %d citizens; load average %.2f%n", base, server.pid(),
                         citizens, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-                String citizen = signIn(base, seen.get("citizen"), DemoData.CITIZEN_PASSWORD, null);
-                String clerkEmail = DemoData.clerkEmail("civil-registry");
-                String clerk = signIn(base, clerkEmail, DemoData.STAFF_PASSWORD, DemoData.totpSecret(clerkEmail));
+                // Many people, as in life: a few hundred requests a second from one citizen would be an attack.
+                List<String> citizenSessions = new ArrayList<>();
+                for (String email : citizenEmails(log, people)) citizenSessions.add(signIn(base, email, DemoData.CITIZEN_PASSWORD, null));
+                List<String> clerkSessions = new ArrayList<>();
+                for (String institution : List.of("civil-registry", "business-centre", "ministry-of-justice", "tirana-municipality")) {
+                    String email = DemoData.clerkEmail(institution);
+                    clerkSessions.add(signIn(base, email, DemoData.STAFF_PASSWORD, DemoData.totpSecret(email)));
+                }
+                System.err.printf(Locale.ROOT, "signed in %d citizens and %d clerks%n", citizenSessions.size(), clerkSessions.size());
                 List<OpenLoop.Target> targets = List.of(
-                        new OpenLoop.Target("home (anonymous)", "/", null),
-                        new OpenLoop.Target("service start page", "/services/birth-certificate", null),
-                        new OpenLoop.Target("citizen: applications", "/account", citizen),
-                        new OpenLoop.Target("citizen: inbox", "/inbox", citizen),
-                        new OpenLoop.Target("clerk: queue", "/clerk", clerk),
-                        new OpenLoop.Target("verify a document", "/verify/" + seen.get("document"), null),
-                        new OpenLoop.Target("service status", "/service-status", null));
+                        new OpenLoop.Target("home (anonymous)", "/", List.of()),
+                        new OpenLoop.Target("service start page", "/services/birth-certificate", List.of()),
+                        new OpenLoop.Target("citizen: applications", "/account", citizenSessions),
+                        new OpenLoop.Target("citizen: inbox", "/inbox", citizenSessions),
+                        new OpenLoop.Target("clerk: queue", "/clerk", clerkSessions),
+                        new OpenLoop.Target("verify a document", "/verify/" + seen.get("document"), List.of()),
+                        new OpenLoop.Target("service status", "/service-status", List.of()));
                 OpenLoop load = new OpenLoop(base);
                 if (warmup > 0) {
                     System.err.printf(Locale.ROOT, "warm-up: %d s at %d requests/s%n", warmup, rate);
@@ -113,16 +122,25 @@ final class PortalBench {
         }
     }
 
-    private static Process startServer(Path data, Path log) throws IOException {
+    private static Process startServer(Path data, Path log, int citizens) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--enable-native-access")).toList());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.kalaja.server.Main", "serve", "--data", data.toString(),
-                "--port", "0", "--demo"));
+                "--port", "0", "--demo", "--demo-citizens", Integer.toString(citizens), "--demo-list-citizens"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         return pb.start();
+    }
+
+    /** The first {@code n} demo citizens the node listed (--demo-list-citizens). */
+    private static List<String> citizenEmails(Path log, int n) throws IOException {
+        Matcher m = Pattern.compile("^  citizen (\\S+)$", Pattern.MULTILINE).matcher(Files.readString(log));
+        List<String> out = new ArrayList<>();
+        while (m.find() && out.size() < n) out.add(m.group(1));
+        if (out.isEmpty()) throw new IllegalStateException("the node listed no demo citizens");
+        return out;
     }
 
     private static Map<String, String> awaitServing(Process server, Path log, int citizens) throws Exception {

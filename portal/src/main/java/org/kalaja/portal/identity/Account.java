@@ -73,6 +73,10 @@ public record Account(String id, String role, @Nullable String institution, Stri
         return new Account(id, role, institution, name, email, personalNumber, passwordHash, base32, mustChangePassword, version);
     }
 
+    Account withPersonalNumber(String number) {
+        return new Account(id, role, institution, name, email, number, passwordHash, totpSecret, mustChangePassword, version);
+    }
+
     Account withPassword(String phc, boolean oneTime) {
         return new Account(id, role, institution, name, email, personalNumber, phc, totpSecret, oneTime, version);
     }

@@ -150,21 +150,31 @@ public final class Accounts {
 
     /**
      * The account linked to an identity provider's subject, created on first sign-in. A {@code personalNumber}
-     * the provider vouches for links to the citizen account that already has it.
+     * the provider vouches for links only to an account whose number a provider vouched for before: a number
+     * merely typed at /create-account proves nothing, and MUST NOT capture the real person's sign-in. When a
+     * typed number stands in the way, the provider's word wins: the new account takes the number's index
+     * (the typed account keeps its applications and can still sign in with its password).
      */
     public Account forSubject(Who who, String subjectKey, @Nullable String personalNumber, String name, @Nullable String email) {
         Optional<Account> linked = records.get("oidc-subjects", subjectKey).flatMap(s -> byId(s.json().path("account").asText()));
         if (linked.isPresent()) return linked.get();
-        Optional<Account> byNumber = personalNumber == null ? Optional.empty() : byPersonalNumber(personalNumber);
+        String number = personalNumber == null || !PERSONAL_NUMBER.matcher(normalNumber(personalNumber)).matches()
+                ? null : normalNumber(personalNumber);
+        Optional<Stored> index = number == null ? Optional.empty() : records.get(IDS, number);
+        Optional<Account> vouched = index.filter(s -> s.json().path("vouched").asBoolean(false))
+                .flatMap(s -> byId(s.json().path("account").asText()));
         Account a;
-        if (byNumber.isPresent()) {
-            a = byNumber.get();
+        if (vouched.isPresent()) {
+            a = vouched.get();
         } else {
-            String mail = email == null || checkEmail(email).isPresent() ? "" : normalEmail(email);
-            String number = personalNumber == null || !PERSONAL_NUMBER.matcher(normalNumber(personalNumber)).matches()
-                    ? null : normalNumber(personalNumber);
-            a = new Account(newId(), Account.CITIZEN, null, name.isBlank() ? "Citizen" : name.strip(), mail, number, "", null, false, 0);
+            String mail = email == null || checkEmail(email).isPresent() || byEmail(email).isPresent() ? "" : normalEmail(email);
+            a = new Account(newId(), Account.CITIZEN, null, name.isBlank() ? "Citizen" : name.strip(), mail, null, "", null, false, 0);
             a = create(a.acting(who), a);
+            if (number != null) {
+                records.put(a.acting(who), IDS, number, PortalRecords.JSON.createObjectNode().put("account", a.id()).put("vouched", true),
+                        index.map(Stored::version).orElse(0L));
+                a = Account.of(records.put(a.acting(who), ACCOUNTS, a.id(), a.withPersonalNumber(number).json(), a.version()));
+            }
         }
         ObjectNode link = PortalRecords.JSON.createObjectNode().put("account", a.id());
         records.put(a.acting(who), "oidc-subjects", subjectKey, link, 0);

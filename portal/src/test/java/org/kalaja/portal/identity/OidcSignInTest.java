@@ -192,14 +192,23 @@ class OidcSignInTest {
     }
 
     @Test
-    void providerVouchingForAPersonalNumberReachesTheExistingAccount() throws Exception {
-        Account existing = portal.identity().accounts().registerCitizen(Who.SYSTEM, "Drita Basha", "K90512345B", "drita@example.al",
+    void aPersonalNumberOnlyTypedAtRegistrationDoesNotCaptureTheProvidersSignInButLosesTheNumberToIt() throws Exception {
+        // Someone registered first with Drita's number; the number was only typed, nobody vouched for it.
+        Account typed = portal.identity().accounts().registerCitizen(Who.SYSTEM, "Drita Basha", "K90512345B", "drita@example.al",
                 "lumturi ne mengjes");
         Browser b = new Browser(base);
         assertThat(Browser.location(signInWithProvider(b, "%2Fdocuments"))).isEqualTo("/documents");
-        assertThat(b.get("/documents").statusCode()).isEqualTo(200);
         String cookie = b.cookie(Sessions.COOKIE).orElseThrow();
-        assertThat(portal.sessions().decode(cookie).orElseThrow().accountId()).isEqualTo(existing.id());
+        String vouchedId = portal.sessions().decode(cookie).orElseThrow().accountId();
+
+        assertThat(vouchedId).as("the provider's Drita gets an account of her own").isNotEqualTo(typed.id());
+        assertThat(portal.identity().accounts().byPersonalNumber("K90512345B").orElseThrow().id())
+                .as("the vouched-for account now answers to the number").isEqualTo(vouchedId);
+        assertThat(portal.identity().accounts().byId(vouchedId).orElseThrow().personalNumber()).isEqualTo("K90512345B");
+
+        // A later provider sign-in that vouches for the same number reaches the vouched-for account.
+        Account again = portal.identity().accounts().forSubject(Who.SYSTEM, "other-provider:drita", "K90512345B", "Drita Basha", null);
+        assertThat(again.id()).isEqualTo(vouchedId);
     }
 
     @Test

@@ -108,18 +108,18 @@ public final class VerifyRoutes implements Routes {
     /** The verification as the API answers it: the page's fields, the checks, and the tlog-proof. */
     static ObjectNode toJson(Verification v) {
         ObjectNode o = PortalRecords.JSON.createObjectNode().put("id", v.id()).put("genuine", v.genuine())
-                .put("proofPending", v.proofPending()).put("revoked", v.revoked());
-        o.put("revokedReason", v.revokedReason()).put("revokedAt", v.revokedAt() == null ? null : v.revokedAt().toString());
-        o.put("institution", v.institution()).put("institutionName", v.institutionName()).put("title", v.title())
-                .put("holderName", v.holderName()).put("personalNumber", v.maskedPersonalNumber())
-                .put("issued", v.issued() == null ? null : v.issued().toString()).put("logIndex", v.logIndex())
-                .put("sealKey", v.sealKey()).put("checkpointSize", v.checkpointSize()).put("rootHash", v.rootHash())
-                .put("checkpointSigners", v.checkpointSigners());
+                .put("proof_pending", v.proofPending()).put("revoked", v.revoked());
+        o.put("revoked_reason", v.revokedReason()).put("revoked_at", v.revokedAt() == null ? null : v.revokedAt().toString());
+        o.put("institution", v.institution()).put("institution_name", v.institutionName()).put("title", v.title())
+                .put("holder_name", v.holderName()).put("personal_number", v.maskedPersonalNumber())
+                .put("issued", v.issued() == null ? null : v.issued().toString()).put("log_index", v.logIndex())
+                .put("seal_key", v.sealKey()).put("checkpoint_size", v.checkpointSize()).put("root_hash", v.rootHash())
+                .put("checkpoint_signers", v.checkpointSigners());
         ArrayNode cosigners = o.putArray("cosigners");
         v.cosigners().forEach(cosigners::add);
-        ArrayNode proof = o.putArray("inclusionProof");
+        ArrayNode proof = o.putArray("inclusion_proof");
         v.proof().forEach(proof::add);
-        o.put("tlogProof", v.tlogProof().isEmpty() ? null : v.tlogProof());
+        o.put("tlog_proof", v.tlogProof().isEmpty() ? null : v.tlogProof());
         ArrayNode checks = o.putArray("checks");
         for (Verification.Check c : v.checks()) {
             checks.addObject().put("name", c.name()).put("outcome", c.outcome().name().toLowerCase(java.util.Locale.ROOT))

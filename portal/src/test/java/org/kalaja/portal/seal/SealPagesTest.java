@@ -95,9 +95,9 @@ class SealPagesTest {
         assertThat(json.statusCode()).isEqualTo(200);
         JsonNode j = PortalRecords.JSON.readTree(json.body());
         assertThat(j.path("genuine").asBoolean()).isTrue();
-        assertThat(j.path("logIndex").asLong()).isEqualTo(d.logIndex());
-        assertThat(j.path("personalNumber").asText()).isEqualTo("J85*****1S");
-        assertThat(j.path("tlogProof").asText()).startsWith("c2sp.org/tlog-proof@v1\nindex " + d.logIndex() + "\n");
+        assertThat(j.path("log_index").asLong()).isEqualTo(d.logIndex());
+        assertThat(j.path("personal_number").asText()).isEqualTo("J85*****1S");
+        assertThat(j.path("tlog_proof").asText()).startsWith("c2sp.org/tlog-proof@v1\nindex " + d.logIndex() + "\n");
         assertThat(j.path("checks")).allMatch(c -> c.path("outcome").asText().equals("passed"));
     }
 

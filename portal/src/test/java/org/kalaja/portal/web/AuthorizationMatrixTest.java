@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,13 +203,12 @@ class AuthorizationMatrixTest {
     }
 
     /**
-     * Local registration takes the personal number on the person's word; a provider sign-in that vouches for
-     * the number is linked to whichever account claimed it first. So whoever registers first with someone
-     * else's number receives that person's later provider sign-ins, and reads what they do with the password.
+     * Local registration takes the personal number on the person's word, so a provider sign-in vouching for
+     * that number MUST NOT reach the account that merely typed it: whoever registered first with someone
+     * else's number would receive that person's provider sign-ins and read what they do with the password.
+     * (Found by this matrix; fixed in Accounts.forSubject.)
      */
     @Test
-    @Disabled("DEFECT: Accounts.forSubject (identity/Accounts.java:155-161) links a provider-vouched personal number to the local"
-            + " account that merely typed it at /create-account; link only to an account whose number the provider vouched for")
     void personalNumberTypedAtRegistrationDoesNotCaptureTheRealPersonsProviderSignIn() {
         AuthzBrowser squatter = w.browser("squatter");
         String pw = AuthzWorld.password();

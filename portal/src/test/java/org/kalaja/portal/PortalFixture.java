@@ -58,6 +58,51 @@ public final class PortalFixture implements AutoCloseable {
         this.portal = Portal.open(config, engine, log, watch, checkpoints, Clock.systemUTC());
     }
 
+    /**
+     * A watch that lets everything through and remembers it: how many writes were admitted (a refused
+     * request must attempt none) and every event recorded without a write (reads, sign-ins, refusals).
+     */
+    public static final class Recording implements PortalWatch {
+        public final java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
+        public final List<org.kalaja.sentinel.AuditEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Ticket admit(org.kalaja.sentinel.AuditEvent event) {
+            admitted.incrementAndGet();
+            return new Ticket(event, null);
+        }
+
+        @Override
+        public void completed(Ticket ticket, long index, long version) {}
+
+        @Override
+        public void failed(Ticket ticket, String reason) {}
+
+        @Override
+        public void read(org.kalaja.sentinel.AuditEvent event) {
+            events.add(event);
+        }
+
+        /** The sign-ins and failed sign-ins recorded, in order. */
+        public List<org.kalaja.sentinel.AuditEvent> auth() {
+            return events.stream().filter(e -> e.action() == org.kalaja.sentinel.Action.AUTH_SIGNIN
+                    || e.action() == org.kalaja.sentinel.Action.AUTH_FAILURE).toList();
+        }
+    }
+
+    /** A node with no cosigned checkpoint yet: documents verify as "proof pending". */
+    public record NothingCosigned(String logKey) implements CheckpointSource {
+        @Override
+        public Optional<String> cosignedCheckpoint() {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<String> witnessKeys() {
+            return List.of();
+        }
+    }
+
     public static PortalFixture open(Path dir) throws Exception {
         return new PortalFixture(dir, PortalWatch.NONE, null);
     }

@@ -129,22 +129,7 @@ class OidcSignInTest {
         }
         base = "http://127.0.0.1:" + port;
         OidcConfig oidc = new OidcConfig("TestID", URI.create(provider.issuer()), CLIENT_ID, CLIENT_SECRET);
-        CheckpointSource none = new CheckpointSource() {
-            @Override
-            public Optional<String> cosignedCheckpoint() {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<String> witnessKeys() {
-                return List.of();
-            }
-
-            @Override
-            public String logKey() {
-                return fixture.log.vkey();
-            }
-        };
+        CheckpointSource none = new PortalFixture.NothingCosigned(fixture.log.vkey());
         portal = Portal.open(new PortalConfig(dir, null, URI.create(base + "/"), oidc, false), fixture.engine, fixture.log,
                 PortalWatch.NONE, none, Clock.systemUTC());
         portalApp = Javalin.create(c -> {

@@ -19,33 +19,9 @@ class SignInAuditTest {
     @TempDir
     Path dir;
 
-    static final class Recording implements PortalWatch {
-        final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public Ticket admit(AuditEvent event) {
-            return new Ticket(event, null);
-        }
-
-        @Override
-        public void completed(Ticket ticket, long index, long version) {}
-
-        @Override
-        public void failed(Ticket ticket, String reason) {}
-
-        @Override
-        public void read(AuditEvent event) {
-            events.add(event);
-        }
-
-        List<AuditEvent> auth() {
-            return events.stream().filter(e -> e.action() == Action.AUTH_SIGNIN || e.action() == Action.AUTH_FAILURE).toList();
-        }
-    }
-
     @Test
     void failuresAndSuccessesAreAuditedWithoutThePassword() throws Exception {
-        Recording watch = new Recording();
+        PortalFixture.Recording watch = new PortalFixture.Recording();
         try (PortalFixture f = PortalFixture.open(dir, watch, null)) {
             Identity id = f.portal.identity();
             Account a = id.accounts().registerCitizen(Who.SYSTEM, "Ana Kola", "J00101001A", "ana@example.al", "lumturi ne mengjes");

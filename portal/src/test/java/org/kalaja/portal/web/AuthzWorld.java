@@ -28,7 +28,7 @@ import org.kalaja.sentinel.AuditEvent;
  * The people and things of the authorization tests, made the way people make them: citizens register
  * and sign in with their password over HTTP, apply through the real journey; staff are created by the
  * accounts service, choose a password and enrol an authenticator over HTTP; clerks decide through the
- * back office's service. Every write the portal attempts passes {@link Recording#admit}, so a test can
+ * back office's service. Every write the portal attempts passes {@link PortalFixture.Recording#admit}, so a test can
  * tell "nothing was written" from "nothing changed".
  */
 final class AuthzWorld implements AutoCloseable {
@@ -93,29 +93,7 @@ final class AuthzWorld implements AutoCloseable {
     }
 
     /** Counts every write the portal attempts and keeps the audit events of reads and sign-ins. */
-    static final class Recording implements PortalWatch {
-        final AtomicLong admitted = new AtomicLong();
-        final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public Ticket admit(AuditEvent event) {
-            admitted.incrementAndGet();
-            return new Ticket(event, null);
-        }
-
-        @Override
-        public void completed(Ticket ticket, long index, long version) {}
-
-        @Override
-        public void failed(Ticket ticket, String reason) {}
-
-        @Override
-        public void read(AuditEvent event) {
-            events.add(event);
-        }
-    }
-
-    final Recording watch = new Recording();
+    final PortalFixture.Recording watch = new PortalFixture.Recording();
     final PortalFixture fx;
     final String base;
     final Citizen a;

@@ -52,19 +52,6 @@ class SecurityHeadersTest {
         w.close();
     }
 
-    /** No cosigned checkpoint yet: enough for a portal whose pages here prove nothing. */
-    record NothingCosigned(String logKey) implements CheckpointSource {
-        @Override
-        public Optional<String> cosignedCheckpoint() {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<String> witnessKeys() {
-            return List.of();
-        }
-    }
-
     /** The headers every portal response MUST carry; {@code page}: an HTML page, not an asset. */
     static void strict(String what, HttpResponse<String> r) {
         String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
@@ -268,7 +255,7 @@ class SecurityHeadersTest {
 
     @Test
     void signInIsLimitedPerAccountAndPerAddressAndTheSentinelSeesEveryAttempt(@TempDir Path dir) throws Exception {
-        AuthzWorld.Recording watch = new AuthzWorld.Recording();
+        PortalFixture.Recording watch = new PortalFixture.Recording();
         try (PortalFixture f = PortalFixture.open(dir, watch, null)) {
             String base = f.serve();
             f.portal.identity().accounts().registerCitizen(CitizenBrowser.REQUEST, "Arta Zenelaj", "J90412033K", "arta@example.al",
@@ -308,7 +295,7 @@ class SecurityHeadersTest {
             f.portal.identity().accounts().registerCitizen(CitizenBrowser.REQUEST, "Arta Zenelaj", "J90412033K", "arta@example.al",
                     AuthzWorld.password());
             Portal https = Portal.open(new PortalConfig(dir.resolve("https"), null, URI.create("https://e-services.example.al/"), null, true),
-                    f.engine, f.log, PortalWatch.NONE, new NothingCosigned(f.log.vkey()), Clock.systemUTC());
+                    f.engine, f.log, PortalWatch.NONE, new PortalFixture.NothingCosigned(f.log.vkey()), Clock.systemUTC());
             Javalin app = Javalin.create(c -> {
                 c.showJavalinBanner = false;
                 c.startupWatcherEnabled = false;

@@ -21,6 +21,7 @@ import org.kalaja.portal.seal.Documents;
 import org.kalaja.portal.seal.SealedDocument;
 import org.kalaja.portal.store.PortalException;
 import org.kalaja.portal.store.PortalException.Kind;
+import org.kalaja.portal.store.Memo;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.Stored;
 import org.kalaja.portal.store.Who;
@@ -74,6 +75,8 @@ public final class Decisions {
     private final Catalogue catalogue;
     private final Inbox inbox;
     private final Documents documents;
+    /** Applications decoded from the entry at each log index (an entry never changes): queues re-read fast. */
+    private final Memo<Long, Application> decoded = new Memo<>(50_000);
 
     public Decisions(PortalRecords records, Catalogue catalogue, Inbox inbox, Documents documents) {
         this.records = records;
@@ -96,12 +99,12 @@ public final class Decisions {
     public DecisionQueue queue(Who who, String institution, Set<Status> filter, @Nullable String serviceId, String after, int limit) {
         requireStaff(who, institution);
         if (limit < 1 || limit > 500) throw new PortalException(Kind.INVALID, "a queue page holds 1 to 500 applications");
-        List<Stored> range = records.listPrefix(ApplicationCodec.COLLECTION, institution + ":", SCAN_LIMIT + 1);
+        List<Application> range = records.listPrefix(ApplicationCodec.COLLECTION, institution + ":", SCAN_LIMIT + 1, decoded,
+                ApplicationCodec::fromJson);
         boolean scanned = range.size() <= SCAN_LIMIT;
         Map<Status, Integer> counts = new EnumMap<>(Status.class);
         List<Application> matching = new ArrayList<>();
-        for (Stored s : scanned ? range : range.subList(0, SCAN_LIMIT)) {
-            Application a = ApplicationCodec.fromJson(s);
+        for (Application a : scanned ? range : range.subList(0, SCAN_LIMIT)) {
             if (!a.institution().equals(institution) || (serviceId != null && !a.service().equals(serviceId))) continue;
             counts.merge(a.status(), 1, Integer::sum);
             if (filter.isEmpty() || filter.contains(a.status())) matching.add(a);

@@ -26,6 +26,7 @@ import org.kalaja.portal.seal.ProofChecks.CheckFailed;
 import org.kalaja.portal.seal.ProofChecks.SignedCheckpoint;
 import org.kalaja.portal.seal.Verification.Check;
 import org.kalaja.portal.seal.Verification.Outcome;
+import org.kalaja.portal.store.Memo;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.Stored;
 import org.kalaja.portal.store.Who;
@@ -55,6 +56,10 @@ public final class Verifier {
     private final RecordsEngine engine;
     private final TransparencyLog log;
     private final CheckpointSource checkpoints;
+    /** Seal checks by (note, key): "" when the seal verifies, else why not. */
+    private final Memo<List<String>, String> seals = new Memo<>(10_000);
+    /** Checkpoint checks by (note, log key, witness keys): a SignedCheckpoint or the CheckFailed. */
+    private final Memo<List<?>, Object> checkpointChecks = new Memo<>(8);
 
     public Verifier(PortalRecords records, RecordsEngine engine, TransparencyLog log, CheckpointSource checkpoints) {
         this.records = records;
@@ -217,11 +222,18 @@ public final class Verifier {
             throw new CheckFailed(new Check(name, Outcome.FAILED, "the registered seal key (entry " + reg.get().index() + ") is malformed"));
         }
         ev.sealKey = key.format();
-        try {
-            java.util.Objects.requireNonNull(ev.note).verify(List.of(key));
-        } catch (NoteVerificationException e) {
+        Note note = java.util.Objects.requireNonNull(ev.note);
+        String refused = seals.get(List.of(note.format(), key.format()), k -> {
+            try {
+                note.verify(List.of(key));
+                return "";
+            } catch (NoteVerificationException e) {
+                return e.getMessage() == null ? "the signature does not verify" : e.getMessage();
+            }
+        });
+        if (!refused.isEmpty()) {
             throw new CheckFailed(new Check(name, Outcome.FAILED, "not sealed by " + key.name() + ", the key registered for "
-                    + content.institution() + " in entry " + reg.get().index() + ": " + e.getMessage()));
+                    + content.institution() + " in entry " + reg.get().index() + ": " + refused));
         }
         checks.add(new Check(name, Outcome.PASSED, "Ed25519 seal by " + key + ", registered in log entry " + reg.get().index()));
     }
@@ -239,6 +251,24 @@ public final class Verifier {
         return new Check("Pasted text", Outcome.PASSED, "identical to the issued document, and its seal verifies");
     }
 
+    /**
+     * The checkpoint note checked against the log's and the witnesses' keys, remembered: every verification
+     * until the next checkpoint checks the same note.
+     */
+    private SignedCheckpoint checkedCheckpoint(String note) throws CheckFailed {
+        String logKey = checkpoints.logKey();
+        List<String> witnessKeys = checkpoints.witnessKeys();
+        Object result = checkpointChecks.get(List.of(note, logKey, witnessKeys), k -> {
+            try {
+                return ProofChecks.checkpoint(note, logKey, witnessKeys);
+            } catch (CheckFailed f) {
+                return f;
+            }
+        });
+        if (result instanceof CheckFailed f) throw f;
+        return (SignedCheckpoint) result;
+    }
+
     /** Checkpoint signatures, then the leaf and the inclusion proof, or PENDING when the checkpoint is older. */
     private void logChecks(byte[] entry, long index, Evidence ev, List<Check> checks) throws CheckFailed {
         Optional<String> signed = checkpoints.cosignedCheckpoint();
@@ -246,7 +276,7 @@ public final class Verifier {
             checks.add(new Check("Inclusion proof", Outcome.PENDING, "recorded; proof available within a minute (no checkpoint yet)"));
             return;
         }
-        SignedCheckpoint cp = ProofChecks.checkpoint(signed.get(), checkpoints.logKey(), checkpoints.witnessKeys());
+        SignedCheckpoint cp = checkedCheckpoint(signed.get());
         checks.add(cp.check());
         ev.checkpointSize = cp.checkpoint().size();
         ev.root = cp.checkpoint().rootHash().base64();

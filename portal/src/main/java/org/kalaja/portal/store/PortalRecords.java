@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
 public final class PortalRecords {
     public static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final int PAGE = 1000;
+    private static final int FIRST_PAGE = 16;
 
     private final RecordsEngine engine;
     private final PortalWatch watch;
@@ -65,15 +66,52 @@ public final class PortalRecords {
         return engine.get(name(collection), key).map(PortalRecords::stored);
     }
 
-    /** Live records whose key starts with {@code prefix}, in key order, at most {@code limit}. */
+    /**
+     * Live records whose key starts with {@code prefix}, in key order, at most {@code limit}.
+     *
+     * <p>The engine lists a collection from a key onwards, so the first page is small and pages double: a
+     * citizen with three applications costs a read of a few rows, not of the next thousand people's.
+     */
     public List<Stored> listPrefix(String collection, String prefix, int limit) {
         List<Stored> out = new ArrayList<>();
         String after = prefix;
+        int size = FIRST_PAGE;
         while (out.size() < limit) {
-            List<RecordState> page = engine.list(name(collection), after, Math.min(PAGE, limit - out.size()));
+            List<RecordState> page = engine.list(name(collection), after, Math.min(size, limit - out.size()));
+            size = Math.min(PAGE, size * 2);
             for (RecordState s : page) {
                 if (!s.id().key().startsWith(prefix)) return out;
                 engine.get(s.id().collection(), s.id().key()).ifPresent(v -> out.add(stored(v)));
+                after = s.id().key();
+            }
+            if (page.isEmpty()) return out;
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #listPrefix}, decoded by {@code decode}, remembering each record's decoding by the log index
+     * of the entry it came from: a queue read again and again decodes only what changed.
+     *
+     * @param decoded the caller's memo (one per kind of record), keyed by entry index
+     */
+    public <T> List<T> listPrefix(String collection, String prefix, int limit, Memo<Long, T> decoded,
+            java.util.function.Function<Stored, T> decode) {
+        List<T> out = new ArrayList<>();
+        String after = prefix;
+        int size = FIRST_PAGE;
+        while (out.size() < limit) {
+            List<RecordState> page = engine.list(name(collection), after, Math.min(size, limit - out.size()));
+            size = Math.min(PAGE, size * 2);
+            for (RecordState s : page) {
+                if (!s.id().key().startsWith(prefix)) return out;
+                T known = decoded.peek(s.index());
+                if (known != null) {
+                    out.add(known);
+                } else {
+                    engine.get(s.id().collection(), s.id().key()).map(PortalRecords::stored)
+                            .ifPresent(v -> out.add(decoded.get(v.index(), i -> decode.apply(v))));
+                }
                 after = s.id().key();
             }
             if (page.isEmpty()) return out;

@@ -2,7 +2,7 @@ package org.kalaja.portal.web;
 
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
+import gg.jte.output.Utf8ByteOutput;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -112,9 +112,10 @@ public final class PortalWeb {
 
     /** Renders {@code template} ({@code name.jte} under src/main/jte) with {@code params} as HTML. */
     public void render(Context ctx, String template, Map<String, @Nullable Object> params) {
-        StringOutput out = new StringOutput();
+        // Straight to UTF-8 bytes: a page is built once, not as a String, then copied and encoded again.
+        Utf8ByteOutput out = new Utf8ByteOutput();
         templates.render(template, params, out);
-        ctx.contentType("text/html; charset=utf-8").result(out.toString());
+        ctx.contentType("text/html; charset=utf-8").result(out.toByteArray());
     }
 
     /**

@@ -2,10 +2,6 @@ package org.kalaja.server.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +45,7 @@ final class OpenLoop {
      * Sends {@code rate × seconds} requests; returns per-target stats in {@code targets}' order.
      *
      * <p>Request {@code i} is due at {@code start + i / rate} and goes out on connection {@code i mod
-     * CONNECTIONS} (keep-alive, like a browser's). A connection still waiting for an earlier answer sends late,
+     * CONNECTIONS} (keep-alive, like a browser's; {@link Connection}). A connection still waiting for an earlier answer sends late,
      * and that lateness counts in the latency, as a person waiting would count it. A fixed set of
      * connections also keeps the client from opening hundreds of sockets when the server slows down,
      * which would measure the client's thrashing instead of the server.
@@ -66,24 +62,15 @@ final class OpenLoop {
         for (int w = 0; w < CONNECTIONS; w++) {
             int first = w;
             workers.add(Thread.ofPlatform().name("bench-connection-" + w).start(() -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-                for (int i = first; i < total; i += CONNECTIONS) {
-                    Target t = targets.get(i % targets.size());
-                    long due = start + i * period;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) LockSupport.parkNanos(wait);
-                    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + t.path())).timeout(Duration.ofSeconds(30))
-                            .header("User-Agent", "kalaja-bench-portal");
-                    String cookie = t.cookie(i / targets.size());
-                    if (cookie != null) req.header("Cookie", cookie);
-                    try {
-                        failed[i] = client.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200;
-                    } catch (IOException e) {
-                        failed[i] = true;
-                    } catch (InterruptedException e) {
-                        return;
+                try (Connection c = new Connection(base)) {
+                    for (int i = first; i < total; i += CONNECTIONS) {
+                        Target t = targets.get(i % targets.size());
+                        long due = start + i * period;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) LockSupport.parkNanos(wait);
+                        failed[i] = c.get(t.path(), t.cookie(i / targets.size())) != 200;
+                        latency[i] = System.nanoTime() - due;
                     }
-                    latency[i] = System.nanoTime() - due;
                 }
             }));
         }
@@ -101,6 +88,102 @@ final class OpenLoop {
             out.add(new Stats(targets.get(k).name(), l.length, errors, pct(l, 50), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6));
         }
         return out;
+    }
+
+    /**
+     * One keep-alive HTTP/1.1 connection, as lean as a load generator must be: the JDK's HttpClient cost
+     * more than a millisecond of CPU per request here, taken from the very node being measured on a
+     * two-core machine. GET only; bodies are read by Content-Length (the portal always sends one).
+     */
+    static final class Connection implements AutoCloseable {
+        private final String host;
+        private final int port;
+        private java.net.@org.jspecify.annotations.Nullable Socket socket;
+        private java.io.@org.jspecify.annotations.Nullable BufferedInputStream in;
+        private final byte[] skip = new byte[16 * 1024];
+
+        Connection(String base) {
+            URI u = URI.create(base);
+            this.host = u.getHost();
+            this.port = u.getPort();
+        }
+
+        /** The status of GET {@code path}, or -1 when the connection failed (it is reopened next time). */
+        int get(String path, @org.jspecify.annotations.Nullable String cookie) {
+            try {
+                if (socket == null) {
+                    socket = new java.net.Socket(host, port);
+                    socket.setTcpNoDelay(true);
+                    socket.setSoTimeout(30_000);
+                    in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
+                }
+                String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUser-Agent: kalaja-bench-portal\r\n"
+                        + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n";
+                socket.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                return read();
+            } catch (IOException | RuntimeException e) {
+                close();
+                return -1;
+            }
+        }
+
+        private int read() throws IOException {
+            java.io.BufferedInputStream s = java.util.Objects.requireNonNull(in);
+            String status = line(s);
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = 0;
+            boolean close = false;
+            boolean chunked = false;
+            for (String h = line(s); !h.isEmpty(); h = line(s)) {
+                String lower = h.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) length = Long.parseLong(h.substring(15).strip());
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+                if (lower.startsWith("connection:") && lower.contains("close")) close = true;
+            }
+            if (chunked) {
+                // Large pages are streamed: hex size lines, each chunk, then an empty chunk and trailers.
+                for (long chunk = Long.parseLong(line(s).split(";")[0].strip(), 16); chunk > 0;
+                        chunk = Long.parseLong(line(s).split(";")[0].strip(), 16)) {
+                    skip(s, chunk);
+                    line(s);
+                }
+                while (!line(s).isEmpty()) {
+                    // trailers
+                }
+            } else {
+                skip(s, length);
+            }
+            if (close) close();
+            return code;
+        }
+
+        private void skip(java.io.InputStream s, long length) throws IOException {
+            while (length > 0) {
+                int n = s.read(skip, 0, (int) Math.min(skip.length, length));
+                if (n < 0) throw new java.io.EOFException("the node closed the connection mid-body");
+                length -= n;
+            }
+        }
+
+        private static String line(java.io.InputStream s) throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            for (int c = s.read(); c != '\n'; c = s.read()) {
+                if (c < 0) throw new java.io.EOFException("the node closed the connection");
+                if (c != '\r') b.append((char) c);
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (socket != null) socket.close();
+            } catch (IOException ignored) {
+                // closing a broken connection
+            }
+            socket = null;
+            in = null;
+        }
     }
 
     /** All targets together, as one page mix. */

@@ -124,7 +124,8 @@ final class PortalBench {
 
     private static Process startServer(Path data, Path log, int citizens) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
+        // The heap flags ./kalaja passes to `serve` (see the launcher): the node runs as an operator would run it.
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms512m", "-Xmx1g", "-XX:MaxGCPauseMillis=50"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--enable-native-access")).toList());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.kalaja.server.Main", "serve", "--data", data.toString(),
                 "--port", "0", "--demo", "--demo-citizens", Integer.toString(citizens), "--demo-list-citizens"));

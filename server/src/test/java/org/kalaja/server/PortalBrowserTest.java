@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -239,10 +238,6 @@ class PortalBrowserTest {
     }
 
     @Test
-    @Disabled("DEFECT: every browser asks for /favicon.ico after a page loads and gets the 404 page (layout.jte names no icon,"
-            + " PortalWeb.registerAssets serves none): a console error on every first visit and a full portal render per visitor."
-            + " Fix: serve a small icon, e.g. /assets/favicon.svg registered with the other assets and linked from layout.jte"
-            + " with <link rel=\"icon\" href=\"/assets/favicon.svg\">, or answer /favicon.ico with 204.")
     void theIconEveryBrowserAsksForIsServedNotA404() throws Exception {
         try (Solo solo = Solo.open(tmp)) {
             Browser b = solo.browser();

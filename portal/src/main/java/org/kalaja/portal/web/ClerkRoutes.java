@@ -100,7 +100,10 @@ public final class ClerkRoutes implements Routes {
         ClerkViews.Queue view = new ClerkViews.Queue(institutionName(institution), scope, adminInstitution, filters, services, counts, rows,
                 q.matching(), nextHref, after.isEmpty() ? null : here, q.scanned(), filter, serviceId == null ? "" : serviceId, after,
                 param(ctx, "action").orElse(""), param(ctx, "note").orElse(""));
-        Page page = web.page(ctx, "Applications to decide").withErrors(errors);
+        // "Select the applications to decide" leads to the first checkbox, where the clerk can act on it.
+        List<Page.FieldError> linked = errors.stream().map(e -> e.fieldId().equals("applications") && !rows.isEmpty()
+                ? new Page.FieldError("select-" + rows.get(0).ref(), e.message()) : e).toList();
+        Page page = web.page(ctx, "Applications to decide").withErrors(linked);
         web.render(ctx, status, "clerk/queue.jte", Map.of("page", page, "queue", view));
     }
 

@@ -101,7 +101,10 @@ public final class ClerkViews {
 
     /** The error shown by field {@code id} (the summary's entry for it), or null. */
     public static @Nullable String error(Page page, String id) {
-        for (Page.FieldError e : page.errors()) if (e.fieldId().equals(id)) return e.message();
+        for (Page.FieldError e : page.errors()) {
+            // The selection's error is linked to the first row's checkbox (select-<ref>), shown by the table.
+            if (e.fieldId().equals(id) || (id.equals("applications") && e.fieldId().startsWith("select-"))) return e.message();
+        }
         return null;
     }
 

@@ -73,6 +73,12 @@ public final class PortalWeb {
         for (Map.Entry<String, String> a : ASSETS.entrySet()) {
             app.get(a.getKey(), ctx -> css(ctx, assetCache.computeIfAbsent(a.getKey(), k -> resource(a.getValue()))));
         }
+        app.get("/assets/favicon.svg", ctx -> {
+            ctx.header("Cache-Control", "public, max-age=86400");
+            ctx.contentType("image/svg+xml").result(assetCache.computeIfAbsent("favicon", k -> resource("org/kalaja/portal/assets/favicon.svg")));
+        });
+        // Browsers ask for /favicon.ico whatever the page says; the layout names the SVG.
+        app.get("/favicon.ico", ctx -> ctx.redirect("/assets/favicon.svg", io.javalin.http.HttpStatus.MOVED_PERMANENTLY));
     }
 
     private static void css(Context ctx, byte[] body) {

@@ -3,7 +3,6 @@ package org.kalaja.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,10 +104,6 @@ class PortalBrowserSafeModeTest {
     }
 
     @Test
-    @Disabled("DEFECT: the unavailable page says only \"visit the institution's counter\" (web/unavailable.jte); it names neither the"
-            + " institution nor where its counter is, though the catalogue knows both (institutions.yaml counter:). A citizen at"
-            + " midnight cannot act on it. Fix: PortalWeb.unavailable takes the Institution when the refused action concerns one"
-            + " service (CitizenJourney start/save/send, ClerkRoutes) and the template prints its name and counter.")
     void theUnavailablePageNamesTheCounterOfTheServiceRefused() throws Exception {
         try (PortalBrowserTest.Solo solo = PortalBrowserTest.Solo.open(tmp)) {
             RunningNode n = solo.node();

@@ -89,6 +89,7 @@ final class CitizenJourney {
     private void start(Context ctx) {
         Session s = SessionFilter.requireCitizen(ctx);
         Service service = catalogue.service(ctx.pathParam("service")).orElseThrow(CitizenJourney::notFound);
+        PortalWeb.concerns(ctx, catalogue.institution(service.institution()).orElse(null));
         Draft d = drafts.start(PortalWeb.who(ctx), s.accountId(), service.id());
         ctx.redirect(firstToAnswer(service, d).map(p -> pageUrl(d, p, false)).orElse(checkUrl(d)), HttpStatus.SEE_OTHER);
     }
@@ -225,6 +226,7 @@ final class CitizenJourney {
         Draft d = drafts.find(who, s.accountId(), ctx.pathParam("draft")).orElseThrow(CitizenJourney::notFound);
         Service service = catalogue.service(d.service()).orElseThrow(() -> new PortalException(PortalException.Kind.INVALID,
                 "This service is no longer offered online. Ask the institution's counter."));
+        PortalWeb.concerns(ctx, catalogue.institution(service.institution()).orElse(null));
         return new Journey(s, who, d, service);
     }
 

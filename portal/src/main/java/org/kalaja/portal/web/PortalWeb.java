@@ -31,6 +31,8 @@ public final class PortalWeb {
     public static final String SERVICE_NAME = "e-Services";
     /** Request attribute holding the {@link Session}, set by the session filter. */
     public static final String SESSION = "kalaja.portal.session";
+    /** Request attribute holding the institution whose service the request concerns ({@link #concerns}). */
+    static final String INSTITUTION = "kalaja.portal.institution";
     /** Request attribute holding the CSRF token of an anonymous visitor. */
     public static final String ANONYMOUS_CSRF = "kalaja.portal.csrf";
 
@@ -131,7 +133,19 @@ public final class PortalWeb {
      */
     public void unavailable(Context ctx, String what) {
         ctx.header("Retry-After", "3600");
-        render(ctx, 503, "web/unavailable.jte", Map.of("page", page(ctx, "Sorry, the service is unavailable"), "what", what));
+        Map<String, @Nullable Object> params = new java.util.HashMap<>();
+        params.put("page", page(ctx, "Sorry, the service is unavailable"));
+        params.put("what", what);
+        params.put("institution", ctx.attribute(INSTITUTION));
+        render(ctx, 503, "web/unavailable.jte", params);
+    }
+
+    /**
+     * Notes that this request concerns {@code institution}'s service, so that an unavailable page can say
+     * where its counter is (the GOV.UK pattern's "another way to get the service").
+     */
+    public static void concerns(Context ctx, org.kalaja.portal.catalogue.@Nullable Institution institution) {
+        if (institution != null) ctx.attribute(INSTITUTION, institution);
     }
 
     /** The "page not found" page: also what a person sees for someone else's application or document. */

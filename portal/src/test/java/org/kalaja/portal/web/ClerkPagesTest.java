@@ -204,7 +204,10 @@ class ClerkPagesTest {
         HttpResponse<String> noReason = civil.post("/clerk/bulk", List.of(Map.entry("ref", a.ref()), Map.entry("action", "reject")));
 
         assertThat(none.statusCode()).isEqualTo(400);
-        assertThat(none.body()).contains("<a href=\"#applications\">Select the applications to decide</a>");
+        // The error leads to the first row's checkbox, which the message describes.
+        assertThat(none.body()).contains("<a href=\"#select-" + a.ref() + "\">Select the applications to decide</a>")
+                .contains("id=\"select-" + a.ref() + "\"").contains("aria-describedby=\"applications-error\"")
+                .contains("id=\"applications-error\"");
         assertThat(noReason.statusCode()).isEqualTo(400);
         assertThat(noReason.body()).contains("<a href=\"#note\">Enter the reason for rejecting the applications</a>")
                 .contains("value=\"" + a.ref() + "\" checked");

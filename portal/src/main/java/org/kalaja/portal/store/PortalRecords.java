@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Names;
 import org.kalaja.engine.RecordVersion;
@@ -73,20 +74,7 @@ public final class PortalRecords {
      * citizen with three applications costs a read of a few rows, not of the next thousand people's.
      */
     public List<Stored> listPrefix(String collection, String prefix, int limit) {
-        List<Stored> out = new ArrayList<>();
-        String after = prefix;
-        int size = FIRST_PAGE;
-        while (out.size() < limit) {
-            List<RecordState> page = engine.list(name(collection), after, Math.min(size, limit - out.size()));
-            size = Math.min(PAGE, size * 2);
-            for (RecordState s : page) {
-                if (!s.id().key().startsWith(prefix)) return out;
-                engine.get(s.id().collection(), s.id().key()).ifPresent(v -> out.add(stored(v)));
-                after = s.id().key();
-            }
-            if (page.isEmpty()) return out;
-        }
-        return out;
+        return scan(collection, prefix, limit, index -> null, Function.identity());
     }
 
     /**
@@ -95,8 +83,15 @@ public final class PortalRecords {
      *
      * @param decoded the caller's memo (one per kind of record), keyed by entry index
      */
-    public <T> List<T> listPrefix(String collection, String prefix, int limit, Memo<Long, T> decoded,
-            java.util.function.Function<Stored, T> decode) {
+    public <T> List<T> listPrefix(String collection, String prefix, int limit, Memo<Long, T> decoded, Function<Stored, T> decode) {
+        return scan(collection, prefix, limit, decoded::peek, v -> decoded.get(v.index(), i -> decode.apply(v)));
+    }
+
+    /**
+     * The records of {@code collection} whose key starts with {@code prefix}: each taken from {@code known}
+     * by its entry index when it answers, else read and turned into a {@code T} by {@code read}.
+     */
+    private <T> List<T> scan(String collection, String prefix, int limit, Function<Long, @Nullable T> known, Function<Stored, T> read) {
         List<T> out = new ArrayList<>();
         String after = prefix;
         int size = FIRST_PAGE;
@@ -105,12 +100,11 @@ public final class PortalRecords {
             size = Math.min(PAGE, size * 2);
             for (RecordState s : page) {
                 if (!s.id().key().startsWith(prefix)) return out;
-                T known = decoded.peek(s.index());
-                if (known != null) {
-                    out.add(known);
+                T k = known.apply(s.index());
+                if (k != null) {
+                    out.add(k);
                 } else {
-                    engine.get(s.id().collection(), s.id().key()).map(PortalRecords::stored)
-                            .ifPresent(v -> out.add(decoded.get(v.index(), i -> decode.apply(v))));
+                    engine.get(s.id().collection(), s.id().key()).map(PortalRecords::stored).ifPresent(v -> out.add(read.apply(v)));
                 }
                 after = s.id().key();
             }

@@ -172,9 +172,12 @@ public final class Sessions {
         if (parts.length != 3 || !parts[0].equals(VERSION)) return Optional.empty();
         try {
             byte[] payload = Base64.getUrlDecoder().decode(parts[1]);
-            byte[] tag = Base64.getUrlDecoder().decode(parts[2]);
             String text = new String(payload, StandardCharsets.UTF_8);
-            return MessageDigest.isEqual(tag, mac(purpose, text)) ? Optional.of(text) : Optional.empty();
+            // Compared as text: base64 decoding ignores the last character's spare bits, so a tag with them
+            // changed would decode to the same bytes; only the one canonical value is accepted.
+            boolean signed = MessageDigest.isEqual(parts[2].getBytes(StandardCharsets.US_ASCII),
+                    b64(mac(purpose, text)).getBytes(StandardCharsets.US_ASCII));
+            return signed && b64(payload).equals(parts[1]) ? Optional.of(text) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

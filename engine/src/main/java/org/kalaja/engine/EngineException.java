@@ -26,7 +26,9 @@ public final class EngineException extends RuntimeException {
         /** The store could not commit (disk full, database unreachable); retry later. */
         UNAVAILABLE,
         /** The node refuses writes for now (shutting down, safe mode); retry later. */
-        REFUSED
+        REFUSED,
+        /** The data was erased on request: the key that sealed it was destroyed. Do not retry. */
+        ERASED
     }
 
     private final Problem problem;

@@ -249,8 +249,10 @@ final class Plan {
         StoredEntry stored = store.entry(index).orElseThrow(() -> new IllegalStateException(
                 "idempotency key points at entry " + index + ", which the store does not have"));
         Entry e = EntryCodec.decode(stored.data());
+        Mutation.Sealed sealed = retry.sealed() == null ? null
+                : new Mutation.Sealed(retry.sealed().plainOf().apply(e), retry.sealed().plainOf());
         Mutation original = new Mutation(e.kind(), retry.caller(), new RecordId(e.collection(), e.key()), e.bodyType(),
-                e.body(), new byte[0], Mutation.ANY_VERSION, e.idempotencyKey(), retry.guarded());
+                e.body(), new byte[0], Mutation.ANY_VERSION, e.idempotencyKey(), retry.guarded(), sealed);
         boolean created = stored.previousIndex() < 0 || StateEffect.of(
                 EntryCodec.decode(store.entry(stored.previousIndex()).orElseThrow().data()).kind()) == StateEffect.TOMBSTONE;
         return replay(retry, original, new WriteResult(original.id(), e.recordVersion(), index, created, false));

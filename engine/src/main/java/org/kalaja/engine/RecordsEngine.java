@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.EngineException.Problem;
+import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.seal.Kms;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
 import org.kalaja.engine.spi.Store;
@@ -41,17 +43,56 @@ public final class RecordsEngine implements AutoCloseable {
     private final RecentEntries recent = new RecentEntries();
     private final Sequencer sequencer;
     private final WriteBarrier barrier;
+    private final Sealing sealing;
 
-    private RecordsEngine(Store store, EngineConfig config) {
+    private RecordsEngine(Store store, EngineConfig config, @Nullable Kms kms) {
         this.store = store;
         this.config = config;
         this.sequencer = new Sequencer(store, recent, config.clock(), config.maxBatch(), config.queueCapacity());
         this.barrier = sequencer.barrier();
+        this.sealing = new Sealing(this, store, kms);
     }
 
     /** Starts an engine on {@code store}; the caller keeps ownership of the store and closes it after the engine. */
     public static RecordsEngine open(Store store, EngineConfig config) {
-        return new RecordsEngine(store, config);
+        return new RecordsEngine(store, config, null);
+    }
+
+    /**
+     * Starts an engine that seals and opens sealed collections with data keys wrapped by {@code kms}'s
+     * KEKs. The caller keeps ownership of the store and the KMS.
+     *
+     * @throws org.kalaja.engine.seal.KmsException when the KMS cannot be used
+     */
+    public static RecordsEngine open(Store store, EngineConfig config, Kms kms) {
+        return new RecordsEngine(store, config, kms);
+    }
+
+    /** The data keys of sealed collections; empty when the engine was opened without a KMS. */
+    public Optional<Keyring> keyring() {
+        return Optional.ofNullable(sealing.keyring());
+    }
+
+    /** What {@code collection} declared (sealed or not); {@link CollectionPolicy#PLAIN} when nothing. */
+    public CollectionPolicy policy(String collection) {
+        return sealing.policy(Names.recordCollection(collection));
+    }
+
+    /**
+     * Declares what {@code collection} holds (a CONFIG_CHANGED entry in {@code kalaja.collections}).
+     * Sealing applies to writes from now on; versions written before stay as they were (the log is
+     * never rewritten).
+     *
+     * @throws EngineException VERSION_CONFLICT when it would unseal a sealed collection; UNAVAILABLE
+     *     when sealing is asked for and the engine has no KMS
+     */
+    public WriteResult declare(Caller caller, String collection, CollectionPolicy policy) {
+        return sealing.declare(caller, Names.recordCollection(collection), policy);
+    }
+
+    /** The collections declared sealed. */
+    public List<String> sealedCollections() {
+        return sealing.sealedCollections();
     }
 
     public Store store() {
@@ -111,7 +152,7 @@ public final class RecordsEngine implements AutoCloseable {
             return submit(new Mutation(EntryKind.RECORD_DELETE, caller, id, BodyType.NONE, new byte[0], new byte[0],
                     checkExpected(expectedVersion), idempotency(idempotencyKey), guarded));
         }
-        return submit(mutation(EntryKind.RECORD_PUT, caller, id, JsonBodies.normalize(json, config.maxBodyBytes()),
+        return submit(sealing.put(EntryKind.RECORD_PUT, caller, id, JsonBodies.normalize(json, config.maxBodyBytes()),
                 checkExpected(expectedVersion), idempotency(idempotencyKey), guarded));
     }
 
@@ -169,7 +210,7 @@ public final class RecordsEngine implements AutoCloseable {
     }
 
     /** A mutation carrying {@code json}, as a blob when it is too large for an entry. */
-    private static Mutation mutation(EntryKind kind, Caller caller, RecordId id, byte[] json, long expectedVersion,
+    static Mutation mutation(EntryKind kind, Caller caller, RecordId id, byte[] json, long expectedVersion,
             String idempotencyKey, boolean guarded) {
         boolean large = json.length > Blobs.THRESHOLD;
         return new Mutation(kind, caller, id,
@@ -298,14 +339,8 @@ public final class RecordsEngine implements AutoCloseable {
     private RecordVersion toVersion(StoredEntry stored) {
         Entry e = EntryCodec.decode(stored.data());
         boolean deleted = StateEffect.of(e.kind()) == StateEffect.TOMBSTONE;
-        byte[] json = switch (e.bodyType()) {
-            case JSON -> e.body();
-            case BLOB_REF -> Blobs.resolve(store, e.body());
-            case NONE -> new byte[0];
-            case SEALED -> throw new EngineException(Problem.UNAVAILABLE, "sealed bodies cannot be read by this version");
-        };
         return new RecordVersion(new RecordId(e.collection(), e.key()), e.recordVersion(), stored.index(), e.time(),
-                e.actor(), deleted, json);
+                e.actor(), deleted, sealing.plain(e), Sealing.sealed(e));
     }
 
     /** Stops taking writes, commits those already queued, then returns. Does not close the store. */

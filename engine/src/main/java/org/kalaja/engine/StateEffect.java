@@ -11,14 +11,14 @@ enum StateEffect {
     UPSERT,
     /** The record gets a new version that is a tombstone. */
     TOMBSTONE,
-    /** The entry changes no record (access events, incidents). */
+    /** The entry changes no record (access events, incidents). Key events are records of {@code kalaja.keys}. */
     NONE;
 
     static StateEffect of(EntryKind kind) {
         return switch (kind) {
-            case RECORD_PUT, TOKEN_CREATED, CONFIG_CHANGED, LOG_CREATED -> UPSERT;
+            case RECORD_PUT, TOKEN_CREATED, CONFIG_CHANGED, LOG_CREATED, KEY_EVENT -> UPSERT;
             case RECORD_DELETE, TOKEN_REVOKED -> TOMBSTONE;
-            case ACCESS, INCIDENT, KEY_EVENT -> NONE;
+            case ACCESS, INCIDENT -> NONE;
         };
     }
 }

@@ -1,0 +1,67 @@
+package org.kalaja.engine.seal;
+
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-GCM with a fresh random 96-bit nonce per message, the nonce written in front: nonce ‖
+ * ciphertext ‖ 128-bit tag. One construction for sealed bodies and wrapped keys alike.
+ */
+final class Gcm {
+    static final int NONCE = 12;
+    static final int TAG = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Gcm() {
+    }
+
+    /** Encrypts with the default provider (the JDK's, with AES-NI intrinsics). */
+    static byte[] seal(SecretKey key, byte[] plain, byte[] aad) {
+        return seal(null, key, plain, aad);
+    }
+
+    static byte[] seal(Provider provider, SecretKey key, byte[] plain, byte[] aad) {
+        byte[] nonce = new byte[NONCE];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher c = cipher(provider);
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
+            c.updateAAD(aad);
+            byte[] out = new byte[NONCE + c.getOutputSize(plain.length)];
+            System.arraycopy(nonce, 0, out, 0, NONCE);
+            int n = c.doFinal(plain, 0, plain.length, out, NONCE);
+            return n == out.length - NONCE ? out : Arrays.copyOf(out, NONCE + n);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws AEADBadTagException when the bytes or {@code aad} were changed, or the key is not theirs */
+    static byte[] open(SecretKey key, byte[] sealed, int offset, byte[] aad) throws AEADBadTagException {
+        return open(null, key, sealed, offset, aad);
+    }
+
+    static byte[] open(Provider provider, SecretKey key, byte[] sealed, int offset, byte[] aad) throws AEADBadTagException {
+        if (sealed.length - offset < NONCE + TAG) throw new AEADBadTagException("too short to be sealed: " + (sealed.length - offset) + " bytes");
+        try {
+            Cipher c = cipher(provider);
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, sealed, offset, NONCE));
+            c.updateAAD(aad);
+            return c.doFinal(sealed, offset + NONCE, sealed.length - offset - NONCE);
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Cipher cipher(Provider provider) throws GeneralSecurityException {
+        return provider == null ? Cipher.getInstance("AES/GCM/NoPadding") : Cipher.getInstance("AES/GCM/NoPadding", provider);
+    }
+}

@@ -1,7 +1,6 @@
 package org.kalaja.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +50,7 @@ final class Sealing {
         Keyring k = keyring;
         if (k != null || kms == null) return k;
         synchronized (this) {
-            if (keyring == null) keyring = Keyring.open(kms, new KeyRecords(), engine.config().clock());
+            if (keyring == null) keyring = Keyring.open(kms, KeyRecords.of(engine), engine.config().clock());
             return keyring;
         }
     }
@@ -181,32 +180,12 @@ final class Sealing {
         }
     }
 
-    private static WriteResult join(java.util.concurrent.CompletableFuture<WriteResult> f) {
+    static WriteResult join(java.util.concurrent.CompletableFuture<WriteResult> f) {
         try {
             return f.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
-        }
-    }
-
-    /** The key records, as the keyring reads and writes them: system entries of kind KEY_EVENT. */
-    private final class KeyRecords implements Keyring.Records {
-        @Override
-        public Optional<Keyring.Current> current(String id) {
-            RecordId rid = new RecordId(Keyring.COLLECTION, id);
-            return store.state(rid).flatMap(s -> store.entry(s.index())
-                    .map(stored -> new Keyring.Current(s.version(), parse(EntryCodec.decode(stored.data()).body()))));
-        }
-
-        @Override
-        public void write(Caller caller, String id, ObjectNode body, long expectedVersion) {
-            join(engine.appendSystem(EntryKind.KEY_EVENT, caller, new RecordId(Keyring.COLLECTION, id), bytes(body), expectedVersion));
-        }
-
-        @Override
-        public List<String> ids(String after, int limit) {
-            return store.list(Keyring.COLLECTION, after, limit).stream().map(s -> s.id().key()).toList();
         }
     }
 }

@@ -271,6 +271,48 @@ public final class Keyring {
         return missing;
     }
 
+    /**
+     * What a node rebuilt from vaults can read: every live data key unwrapped under {@code kms}, without
+     * writing anything.
+     *
+     * @param missing KEK → how many live keys need it and {@code kms} lacks it
+     * @param broken  KEK → how many live keys do not authenticate under the KEK of that name {@code kms}
+     *                holds (another service's KEK with the same name, or damaged wrapped bytes)
+     */
+    public record Check(int live, int destroyed, Map<String, Integer> missing, Map<String, Integer> broken) {
+        public boolean readable() {
+            return missing.isEmpty() && broken.isEmpty();
+        }
+    }
+
+    /** Unwraps every live data key of {@code records} under {@code kms} (null: no KMS, every key's KEK is missing). */
+    public static Check check(@Nullable Kms kms, Records records) {
+        int[] counts = new int[2];
+        Map<String, Integer> missing = new LinkedHashMap<>();
+        Map<String, Integer> broken = new LinkedHashMap<>();
+        forEachId(records, "", id -> {
+            if (id.startsWith(KEK_PREFIX)) return;
+            records.current(id).ifPresent(c -> {
+                if (c.destroyed()) {
+                    counts[1]++;
+                    return;
+                }
+                counts[0]++;
+                String kek = c.body().path("kek").asText();
+                if (kms == null) {
+                    missing.merge(kek, 1, Integer::sum);
+                    return;
+                }
+                try {
+                    kms.unwrap(kek, Base64.getDecoder().decode(c.body().path("wrapped").asText()), context(id));
+                } catch (KmsException e) {
+                    (e.kind() == KmsException.Kind.MISSING ? missing : broken).merge(kek, 1, Integer::sum);
+                }
+            });
+        });
+        return new Check(counts[0], counts[1], missing, broken);
+    }
+
     private boolean rewrap(Caller caller, String id, String kek) {
         while (true) {
             Optional<Current> found = records.current(id);
@@ -350,6 +392,10 @@ public final class Keyring {
     }
 
     private void forEachId(String prefix, Consumer<String> action) {
+        forEachId(records, prefix, action);
+    }
+
+    private static void forEachId(Records records, String prefix, Consumer<String> action) {
         String after = prefix;
         while (true) {
             List<String> page = records.ids(after, 500);

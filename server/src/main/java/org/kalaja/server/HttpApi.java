@@ -81,6 +81,7 @@ final class HttpApi implements AutoCloseable {
         new LogRoutes(node.log()).register(app);
         new IncidentRoutes(node).register(app);
         new ApprovalRoutes(node).register(app);
+        new SealingRoutes(node).register(app);
         io.javalin.http.ExceptionHandler<Exception> errors = (e, ctx) -> {
             if (mounted[0] != null && mounted[0].owns(ctx.path())) {
                 mounted[0].error(ctx, e);
@@ -217,6 +218,7 @@ final class HttpApi implements AutoCloseable {
                 ctx.header("Retry-After", "5");
                 error(ctx, 503, "refused", e.getMessage());
             }
+            case ERASED -> error(ctx, 410, "erased", e.getMessage() + "; the data was erased on request and cannot be read again");
         }
     }
 

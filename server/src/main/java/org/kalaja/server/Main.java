@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kalaja", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         scope = CommandLine.ScopeType.INHERIT,
         description = "Keeps public services running through a destructive cyberattack.",
-        subcommands = {ServeCommand.class, TokenCommand.class, RecordCommands.Get.class, RecordCommands.Put.class,
+        subcommands = {ServeCommand.class, TokenCommand.class, KeysCommand.class, RecordCommands.Get.class, RecordCommands.Put.class,
                 RecordCommands.Delete.class, RecordCommands.History.class, RecordCommands.ListKeys.class,
                 VerifyCommand.class, RecoverCommand.class, WitnessCommand.class, IncidentCommands.class, ApprovalCommands.class,
                 SentinelCommands.Sentinel.class, SentinelCommands.StateAudit.class, InvestigateCommand.class,

@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.Caller;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.LogIdentity;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.Tokens;
 import org.kalaja.engine.TransparencyLog;
+import org.kalaja.engine.seal.Kms;
 import org.kalaja.engine.shipping.LogSource;
 import org.kalaja.engine.shipping.Shipper;
 import org.kalaja.engine.shipping.ShipperConfig;
@@ -65,9 +67,12 @@ final class Node implements AutoCloseable {
     private final Shipping shipping;
     private final @Nullable Shipper shipper;
     private final NodeSentinel sentinel;
+    private final @Nullable Kms kms;
 
     private Node(Path dataDir, Store store, RecordsEngine engine, TransparencyLog log, Tokens tokens,
-            Optional<Tokens.Bootstrap> bootstrap, Shipping shipping, @Nullable Shipper shipper, NodeSentinel sentinel) {
+            Optional<Tokens.Bootstrap> bootstrap, Shipping shipping, @Nullable Shipper shipper, NodeSentinel sentinel,
+            @Nullable Kms kms) {
+        this.kms = kms;
         this.sentinel = sentinel;
         this.shipping = shipping;
         this.shipper = shipper;
@@ -97,19 +102,45 @@ final class Node implements AutoCloseable {
         return open(dataDir, location, config, bootstrapToken, shipping, NodeSentinel.Options.defaults());
     }
 
-    /** Opens the node, starts shipping, then the sentinel as {@code sentinel} says (before any request). */
+    /** Opens the node with the default KMS (the passphrase keystore in {@code dataDir}), starts shipping, then the sentinel. */
     static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
             Shipping shipping, NodeSentinel.Options sentinel) {
+        return open(dataDir, location, config, bootstrapToken, shipping, sentinel, new KmsOptions());
+    }
+
+    /**
+     * Opens the node, its KMS as {@code keys} says (the node closes it), starts shipping, then the
+     * sentinel as {@code sentinel} says (before any request), and declares the collections {@code keys} seals.
+     */
+    static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
+            Shipping shipping, NodeSentinel.Options sentinel, KmsOptions keys) {
+        Kms kms;
         try {
-            return openStore(dataDir, location, config, bootstrapToken, shipping, sentinel);
+            kms = keys.open(dataDir);
         } catch (RuntimeException e) {
             closeShippingTargets(shipping);
+            throw e;
+        }
+        try {
+            Node node = openStore(dataDir, location, config, bootstrapToken, shipping, sentinel, kms);
+            try {
+                keys.declarations().forEach((collection, policy) -> {
+                    if (!node.engine().policy(collection).equals(policy)) node.engine().declare(Caller.SYSTEM, collection, policy);
+                });
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+            return node;
+        } catch (RuntimeException e) {
+            closeShippingTargets(shipping);
+            if (kms != null) kms.close();
             throw e;
         }
     }
 
     private static Node openStore(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
-            Shipping shipping, NodeSentinel.Options sentinelOptions) {
+            Shipping shipping, NodeSentinel.Options sentinelOptions, @Nullable Kms kms) {
         // A refused start must leave nothing behind, so the operator can fix the variable and retry.
         if (bootstrapToken != null) Tokens.checkBootstrapToken(bootstrapToken);
         LogIdentity identity;
@@ -125,7 +156,7 @@ final class Node implements AutoCloseable {
         TransparencyLog log = null;
         Shipper shipper = null;
         try {
-            engine = RecordsEngine.open(store, config);
+            engine = kms == null ? RecordsEngine.open(store, config) : RecordsEngine.open(store, config, kms);
             log = TransparencyLog.open(engine, identity);
             Tokens tokens = new Tokens(engine);
             Optional<Tokens.Bootstrap> boot = tokens.bootstrap(dataDir, bootstrapToken);
@@ -133,7 +164,7 @@ final class Node implements AutoCloseable {
                     : Shipper.start(LogSource.of(log, store), shipping.vaults(), shipping.witnesses(), shipping.config());
             NodeSentinel sentinel = NodeSentinel.start(dataDir, engine, tokens, log, sentinelOptions);
             sentinel.checkDefences(shipping, sentinelOptions, engine);
-            return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper, sentinel);
+            return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper, sentinel, kms);
         } catch (RuntimeException e) {
             if (shipper != null) shipper.close();
             if (log != null) log.close();
@@ -243,7 +274,11 @@ final class Node implements AutoCloseable {
                     if (shipper != null) shipper.close();
                     closeShippingTargets(shipping);
                 } finally {
-                    store.close();
+                    try {
+                        store.close();
+                    } finally {
+                        if (kms != null) kms.close();
+                    }
                 }
             }
         }

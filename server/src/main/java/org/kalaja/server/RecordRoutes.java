@@ -165,11 +165,13 @@ final class RecordRoutes {
         HttpApi.writeJson(ctx, out);
     }
 
-    /** Reads of personal-data collections are audited; other reads only authenticate. */
+    /** Reads of sealed and personal-data collections are audited; other reads only authenticate. */
     private <T> T audited(Principal p, Context ctx, Action action, String collection, String key, java.util.function.Supplier<T> read,
             java.util.function.ToLongFunction<T> index, java.util.function.ToLongFunction<T> version) {
-        if (!node.sentinel().personal(collection)) return read.get();
-        return Audited.run(node, Audited.event(node, action, p, ctx, collection, key, 1, Map.of()), read, index, version);
+        boolean sealed = engine.policy(collection).sealed();
+        if (!sealed && !node.sentinel().personal(collection)) return read.get();
+        return Audited.run(node, Audited.event(node, action, p, ctx, collection, key, 1,
+                sealed ? Map.of("kalaja.record.sealed", true) : Map.of()), read, index, version);
     }
 
     private static void writeResult(Context ctx, WriteResult r) {

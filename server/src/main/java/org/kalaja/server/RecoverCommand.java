@@ -15,8 +15,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.KeyRecords;
 import org.kalaja.engine.VerificationException;
 import org.kalaja.engine.recovery.Recovery;
+import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.seal.Kms;
+import org.kalaja.engine.seal.KmsException;
 import org.kalaja.engine.spi.Store;
 import org.kalaja.engine.vault.Vault;
 import org.kalaja.ledger.SigningKey;
@@ -27,7 +31,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code kalaja recover}: rebuilds a node's store from vaults, every entry verified against the
  * newest cosigned checkpoint. Exit 0 restored; 1 no vault verified (the message names the first bad
- * object of each); 2 bad usage.
+ * object of each); 2 bad usage (or keys that cannot be opened: checked before anything is recovered);
+ * 3 restored and verified, but sealed data cannot be read: the message names each KEK that live data
+ * keys need and the KMS lacks, and how many keys need it.
  */
 @Command(name = "recover", description = "Rebuilds a node from vaults, verifying every entry against the newest cosigned checkpoint.")
 final class RecoverCommand implements Callable<Integer> {
@@ -54,6 +60,14 @@ final class RecoverCommand implements Callable<Integer> {
     @Mixin
     VaultKeys.WitnessOptions witnesses = new VaultKeys.WitnessOptions();
 
+    @Option(names = "--kms", paramLabel = "keystore[:FILE]|pkcs11:LIB?token=LABEL|none", defaultValue = "keystore",
+            description = "where the KEKs of sealed data are, as for serve (default: the keystore in the new data directory, see --keystore)")
+    String kms = "keystore";
+
+    @Option(names = "--keystore", paramLabel = "FILE", description = "the lost node's passphrase keystore (DATA/keys/kalaja.p12), copied into "
+            + "the new data directory: it is not in vaults (passphrase in env " + KmsOptions.PASSPHRASE_ENV + ")")
+    @Nullable Path keystore;
+
     @Override
     public Integer call() throws IOException {
         List<VaultLocation> locations;
@@ -74,20 +88,72 @@ final class RecoverCommand implements Callable<Integer> {
         StoreLocation target = StoreLocation.of(dataDir, postgres ? into : null);
         if (!postgres) privateDirectory(dataDir);
         Path keyFile = dataDir.resolve(Node.KEY_FILE);
+        Kms sealing;
+        try {
+            sealing = openKeys(dataDir);
+        } catch (IllegalArgumentException | IllegalStateException | KmsException e) {
+            System.err.println("kalaja: the keys of sealed data cannot be opened, so nothing was recovered: " + e.getMessage());
+            return 2;
+        }
         List<Vault> vaults = new ArrayList<>();
         try (Store store = target.open()) {
             for (VaultLocation l : locations) vaults.add(l.open());
             Recovery.Summary s = Recovery.recover(vaults, keys::resolve, store, options, System.err::println);
             if (signingKey != null) installKey(signingKey, s, keyFile);
             print(s, keyFile, signingKey != null);
-            return 0;
+            return printKeys(Keyring.check(sealing, KeyRecords.readOnly(store)), sealing);
         } catch (VerificationException e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.println("Nothing unverified was written. docs/OPERATIONS.md \"Recovering a node\" says what to do.");
             return 1;
         } finally {
             vaults.forEach(Vault::close);
+            if (sealing != null) sealing.close();
         }
+    }
+
+    /**
+     * The KMS to check the recovered keys with, opened before anything is recovered: a wrong
+     * passphrase or PIN is found in a second, not after the whole log. A passphrase keystore is never
+     * created here (a new one could not open anything); without one, every sealed key is reported missing.
+     */
+    private @Nullable Kms openKeys(Path dataDir) throws IOException {
+        if (!kms.equals("keystore")) return KmsOptions.open(kms, dataDir, System.getenv(KmsOptions.PASSPHRASE_ENV), System.getenv(KmsOptions.PIN_ENV));
+        Path target = dataDir.resolve("keys").resolve("kalaja.p12");
+        if (keystore != null) {
+            if (!Files.isRegularFile(keystore)) throw new IllegalArgumentException("--keystore " + keystore + " is not a file");
+            if (Files.exists(target) && Files.mismatch(target, keystore) != -1) {
+                throw new IllegalStateException(target + " already holds another keystore; not replaced");
+            }
+            if (!Files.exists(target)) {
+                privateDirectory(target.getParent());
+                Files.copy(keystore, target);
+                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+        if (!Files.exists(target)) {
+            System.err.println("kalaja: no keystore given (--keystore FILE) and none in " + target.getParent()
+                    + ": the log will be recovered and verified, but sealed data stays unreadable until its keys are here");
+            return null;
+        }
+        return KmsOptions.open("keystore", dataDir, System.getenv(KmsOptions.PASSPHRASE_ENV), null);
+    }
+
+    private static int printKeys(Keyring.Check c, @Nullable Kms kms) {
+        if (c.live() == 0 && c.destroyed() == 0) return 0;
+        if (c.readable()) {
+            System.out.printf(Locale.ROOT, "keys: all %,d live data keys of sealed data open under %s (%,d destroyed by erasure stay destroyed)%n",
+                    c.live(), kms == null ? "no KMS" : kms.describe(), c.destroyed());
+            return 0;
+        }
+        String where = kms == null ? "no KMS (give --keystore FILE or --kms pkcs11:…)" : kms.describe();
+        c.missing().forEach((kek, n) -> System.out.printf(Locale.ROOT, "MISSING KEY: %,d data keys are wrapped under %s, which %s does not hold%n",
+                n, kek, where));
+        c.broken().forEach((kek, n) -> System.out.printf(Locale.ROOT, "WRONG KEY: %,d data keys do not open under the %s that %s holds: "
+                + "it is another KEK of the same name (another keystore or token?)%n", n, kek, where));
+        System.out.println("The log is recovered and verified; sealed data needs the keys above before anyone can read it."
+                + " Connect the KMS that holds them and run recover again (it resumes), or serve with that --kms.");
+        return 3;
     }
 
     private static Recovery.Options options(@Nullable String at) {

@@ -1,6 +1,7 @@
 package org.kalaja.server;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.kalaja.engine.EngineConfig;
@@ -41,6 +42,9 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PortalOptions portalOptions = new PortalOptions();
 
+    @CommandLine.Mixin
+    KmsOptions kmsOptions = new KmsOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,7 +54,12 @@ final class ServeCommand implements Callable<Integer> {
         StoreLocation location = StoreLocation.of(data, store);
         NodeSentinel.Options sentinel = sentinelOptions.resolve(spec.commandLine());
         ShippingOptions.Resolved shipping = shippingOptions.resolve(spec.commandLine(), data);
-        Node node = Node.open(data, location, config, System.getenv("KALAJA_BOOTSTRAP_TOKEN"), shipping.shipping(), sentinel);
+        Node node;
+        try {
+            node = Node.open(data, location, config, System.getenv("KALAJA_BOOTSTRAP_TOKEN"), shipping.shipping(), sentinel, kmsOptions);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         try {
             shipping.pins().save();
         } catch (RuntimeException e) {
@@ -87,6 +96,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Kalaja is serving at http://" + host + ":" + api.port() + "/ (the e-services portal; the API under /api/v1/)");
         describeShipping(node);
         describeSentinel(node);
+        describeKeys(node);
         offerDemo(portal[0], "http://" + host + ":" + api.port());
         System.out.flush();
         stopped.await();
@@ -99,6 +109,14 @@ final class ServeCommand implements Callable<Integer> {
                     "--checkpoint-interval-ms must be between 10 and 3600000, got " + checkpointIntervalMs);
         }
         return EngineConfig.defaults().withCheckpointInterval(java.time.Duration.ofMillis(checkpointIntervalMs));
+    }
+
+    private static void describeKeys(Node node) {
+        node.engine().keyring().ifPresentOrElse(ring -> {
+            List<String> sealed = node.engine().sealedCollections();
+            System.out.println("Sealing personal data with keys wrapped by " + ring.kms().describe() + " (KEK " + ring.currentKek() + ")"
+                    + (sealed.isEmpty() ? "" : "; sealed collections: " + String.join(", ", sealed)));
+        }, () -> System.out.println("No key-management service (--kms none): sealed collections refuse reads and writes"));
     }
 
     private static void describeShipping(Node node) {

@@ -1,0 +1,165 @@
+package org.kalaja.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.kalaja.engine.Caller;
+import org.kalaja.engine.CollectionPolicy;
+import org.kalaja.engine.EngineException;
+import org.kalaja.engine.Names;
+import org.kalaja.engine.Principal;
+import org.kalaja.engine.WriteResult;
+import org.kalaja.engine.seal.Keyring;
+import org.kalaja.sentinel.Action;
+
+/**
+ * Sealed collections and their keys: {@code /api/v1/collections/{name}} (declarations),
+ * {@code /api/v1/keys} (the KMS and the key census), {@code /api/v1/keys/rotate} and
+ * {@code /api/v1/erasures} (crypto-shredding one data subject). Changes are admin only and audited
+ * as configuration changes, so the sentinel sees who rotated keys or erased whom.
+ */
+final class SealingRoutes {
+    /** How long a rotation waits for the vaults to hold the rewrapped keys before it destroys old KEKs. */
+    private static final long VAULT_WAIT_SECONDS = 120;
+    private final Node node;
+
+    SealingRoutes(Node node) {
+        this.node = node;
+    }
+
+    void register(Javalin app) {
+        app.get("/api/v1/collections/{collection}", this::policy);
+        app.put("/api/v1/collections/{collection}", this::declare);
+        app.get("/api/v1/keys", this::keys);
+        app.post("/api/v1/keys/rotate", this::rotate);
+        app.post("/api/v1/erasures", this::erase);
+    }
+
+    private void policy(Context ctx) {
+        HttpApi.authenticate(node, ctx);
+        String collection = collection(ctx);
+        HttpApi.writeJson(ctx, json(collection, node.engine().policy(collection)));
+    }
+
+    private void declare(Context ctx) {
+        Principal admin = HttpApi.requireAdmin(node, ctx);
+        String collection = collection(ctx);
+        CollectionPolicy policy = CollectionPolicy.fromJson(ApprovalRoutes.body(ctx, true));
+        WriteResult r = Audited.run(node, Audited.event(node, Action.CONFIG_CHANGE, admin, ctx, collection, "", 1,
+                Map.of("kalaja.config.change", "collection", "kalaja.collection.sealed", policy.sealed())),
+                () -> node.engine().declare(caller(admin, ctx), collection, policy), WriteResult::index, WriteResult::version);
+        HttpApi.writeJson(ctx, json(collection, policy).put("index", r.index()));
+    }
+
+    private void keys(Context ctx) {
+        HttpApi.requireAdmin(node, ctx);
+        Keyring ring = keyring();
+        Keyring.Census census = ring.census();
+        ObjectNode out = HttpApi.JSON.createObjectNode().put("kms", ring.kms().describe()).put("current_kek", ring.currentKek());
+        ArrayNode keks = out.putArray("keks");
+        ring.kms().keks().forEach(keks::add);
+        out.put("live_data_keys", census.live()).put("destroyed_data_keys", census.destroyed());
+        ObjectNode byKek = out.putObject("live_by_kek");
+        census.liveByKek().forEach(byKek::put);
+        ObjectNode missing = out.putObject("missing_keks");
+        List<String> present = ring.kms().keks();
+        census.liveByKek().forEach((kek, n) -> {
+            if (!present.contains(kek)) missing.put(kek, n);
+        });
+        ArrayNode sealed = out.putArray("sealed_collections");
+        node.engine().sealedCollections().forEach(sealed::add);
+        HttpApi.writeJson(ctx, out);
+    }
+
+    private void rotate(Context ctx) {
+        Principal admin = HttpApi.requireAdmin(node, ctx);
+        Keyring.Rotation r = Audited.run(node, Audited.event(node, Action.CONFIG_CHANGE, admin, ctx, Keyring.COLLECTION, "", 1,
+                Map.of("kalaja.config.change", "key_rotation")), () -> keyring().rotate(caller(admin, ctx), this::awaitVaults),
+                x -> -1, x -> -1);
+        HttpApi.writeJson(ctx, rotation(r));
+    }
+
+    /** {@code {"subject": "...", "reason": "..."}}: destroys the subject's keys, then rotates so that no copy can open them. */
+    private void erase(Context ctx) {
+        Principal admin = HttpApi.requireAdmin(node, ctx);
+        JsonNode req = ApprovalRoutes.body(ctx, true);
+        if (!req.path("subject").isTextual() || req.path("subject").asText().isBlank() || !req.path("reason").isTextual()
+                || req.path("reason").asText().isBlank()) {
+            throw new ApiError(400, "invalid_request", "send {\"subject\": \"the data subject's identifier, as the sealed collections "
+                    + "name it\", \"reason\": \"the erasure request's reference\"}");
+        }
+        String subject = req.get("subject").asText();
+        String reason = req.get("reason").asText();
+        Keyring ring = keyring();
+        // The audit event names the pseudonym, never the subject: the audit trail must not re-identify an erased person.
+        String pseudonym = ring.pseudonym(subject);
+        ObjectNode out = Audited.run(node, Audited.event(node, Action.CONFIG_CHANGE, admin, ctx, Keyring.COLLECTION, "s:" + pseudonym, 1,
+                Map.of("kalaja.config.change", "erasure", "kalaja.erasure.reason", reason)), () -> {
+                    List<String> destroyed = ring.shred(caller(admin, ctx), subject, reason);
+                    ObjectNode o = HttpApi.JSON.createObjectNode().put("pseudonym", pseudonym);
+                    ArrayNode keys = o.putArray("destroyed_keys");
+                    destroyed.forEach(keys::add);
+                    o.set("rotation", rotation(ring.rotate(caller(admin, ctx), this::awaitVaults)));
+                    return o;
+                }, x -> -1, x -> -1);
+        HttpApi.writeJson(ctx, out);
+    }
+
+    /** Old KEKs are destroyed only once the vaults hold the rewrapped keys: a wiped primary must not take the only copy. */
+    private void awaitVaults() {
+        node.shipper().ifPresent(shipper -> {
+            long last = node.engine().size() - 1;
+            try {
+                shipper.published(last).get(VAULT_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw new ApiError(503, "not_in_vaults", "the keys are rewrapped under the new KEK, but the vaults do not hold them yet ("
+                        + (e instanceof TimeoutException ? "waited " + VAULT_WAIT_SECONDS + " s" : e.getCause().getMessage())
+                        + "), so the old KEKs were kept; rotate again once /api/v1/status shows the vaults caught up", Map.of("Retry-After", "30"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(503, "interrupted", "interrupted while waiting for the vaults; the old KEKs were kept");
+            }
+        });
+    }
+
+    private Keyring keyring() {
+        return node.engine().keyring().orElseThrow(() -> new ApiError(409, "no_kms",
+                "this node runs without a key-management service (--kms none); restart it with --kms to seal data"));
+    }
+
+    private static ObjectNode rotation(Keyring.Rotation r) {
+        ObjectNode o = HttpApi.JSON.createObjectNode().put("kek", r.kek()).put("rewrapped", r.rewrapped());
+        ArrayNode d = o.putArray("destroyed_keks");
+        r.destroyedKeks().forEach(d::add);
+        return o;
+    }
+
+    private static ObjectNode json(String collection, CollectionPolicy p) {
+        ObjectNode o = HttpApi.JSON.createObjectNode().put("collection", collection).put("sealed", p.sealed());
+        if (p.subject() == null) {
+            o.putNull("subject");
+        } else {
+            o.put("subject", p.subject());
+        }
+        return o;
+    }
+
+    private static String collection(Context ctx) {
+        try {
+            return Names.collection(ctx.pathParam("collection"));
+        } catch (EngineException e) {
+            throw new ApiError(400, "invalid_name", e.getMessage());
+        }
+    }
+
+    private static Caller caller(Principal p, Context ctx) {
+        return p.caller(ctx.ip(), Audited.userAgent(ctx));
+    }
+}

@@ -34,7 +34,9 @@ import org.kalaja.sentinel.Outcome;
  *   <li>INCIDENT, by the body's {@code type}: {@code finding}, {@code undo}, {@code state_audit}
  *       ({@code state_audit.mismatch}), {@code repair} ({@code state.repair}),
  *       {@code foreign_write} ({@code store.foreign_write}); an unknown type is a finding;</li>
- *   <li>every other kind (log creation, key events, state digests): none.</li>
+ *   <li>KEY_EVENT: {@code config.change} with {@code kalaja.key.event} (created, rewrapped,
+ *       destroyed, kek-created, kek-destroyed), the KEK and the key's scope;</li>
+ *   <li>every other kind (log creation, state digests): none.</li>
  * </ul>
  * Names and roles are "" here: the entry does not hold them ({@link Principals} looks them up).
  */
@@ -55,8 +57,20 @@ public final class LogEvents {
             case TOKEN_REVOKED -> List.of(event(index, entry, Action.TOKEN_REVOKE, Map.of("kalaja.target", "token:" + entry.key())));
             case CONFIG_CHANGED -> List.of(configChanged(index, entry));
             case INCIDENT -> List.of(incident(index, entry));
+            case KEY_EVENT -> List.of(keyEvent(index, entry));
             default -> List.of();
         };
+    }
+
+    /** A data key created, rewrapped or destroyed (an erasure), or a KEK created or destroyed: who touched the keys. */
+    private static AuditEvent keyEvent(long index, Entry entry) {
+        JsonNode body = body(entry);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("kalaja.config.change", "key");
+        putText(extra, "kalaja.key.event", body.path("event"));
+        putText(extra, "kalaja.key.kek", body.path("kek"));
+        putText(extra, "kalaja.key.scope", body.path("scope"));
+        return event(index, entry, Action.CONFIG_CHANGE, extra);
     }
 
     private static AuditEvent tokenCreated(long index, Entry entry) {

@@ -157,7 +157,9 @@ public final class AuditExporter implements AutoCloseable {
     private byte @Nullable [] body(Entry e) {
         return switch (e.bodyType()) {
             case JSON -> e.body();
-            case BLOB_REF -> store.blob(BlobRef.fromBody(e.body()).sha256().bytes()).orElse(null);
+            // A sealed blob is ciphertext: scoring it against readable JSON would call every sealed write ransomware.
+            case BLOB_REF -> BlobRef.fromBody(e.body()).contentType().equals("application/json")
+                    ? store.blob(BlobRef.fromBody(e.body()).sha256().bytes()).orElse(null) : null;
             default -> null;
         };
     }

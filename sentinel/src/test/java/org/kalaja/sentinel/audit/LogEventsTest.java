@@ -96,4 +96,20 @@ class LogEventsTest {
             assertThat(principals.of("token:0000000000000000")).isEqualTo(new Principals.Principal("", ""));
         }
     }
+
+    @Test
+    void keyEventsBecomeConfigChangesNamingTheEventAndTheKek() {
+        try (TestLog log = new TestLog(dir)) {
+            Caller admin = Caller.of("token:0123456789abcdef", "203.0.113.9", "kalaja-cli");
+            log.engine().appendSystem(EntryKind.KEY_EVENT, admin, new RecordId("kalaja.keys", "s:00ff:citizens:2026"),
+                    json("{\"event\":\"destroyed\",\"reason\":\"ER-7\",\"scope\":\"subject\"}"), -1).join();
+            log.engine().appendSystem(EntryKind.KEY_EVENT, admin, new RecordId("kalaja.keys", "kek:kek-1"),
+                    json("{\"event\":\"kek-destroyed\",\"kek\":\"kek-1\"}"), -1).join();
+            List<AuditEvent> keys = events(log).stream().filter(e -> "key".equals(e.extra().get("kalaja.config.change"))).toList();
+            assertThat(keys).extracting(e -> e.action().id()).containsExactly("config.change", "config.change");
+            assertThat(keys.get(0).actor()).isEqualTo("token:0123456789abcdef");
+            assertThat(keys.get(0).extra()).containsEntry("kalaja.key.event", "destroyed").containsEntry("kalaja.key.scope", "subject");
+            assertThat(keys.get(1).extra()).containsEntry("kalaja.key.event", "kek-destroyed").containsEntry("kalaja.key.kek", "kek-1");
+        }
+    }
 }

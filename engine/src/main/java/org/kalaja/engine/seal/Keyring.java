@@ -101,6 +101,15 @@ public final class Keyring {
     private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
     private volatile String currentKek;
     private volatile @Nullable SecretKey pseudonymKey;
+    private volatile @Nullable Period hourPeriod;
+    private volatile @Nullable Period yearPeriod;
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable: " + e.getMessage(), e);
+        }
+    });
 
     private Keyring(Kms kms, Records records, Clock clock, String currentKek) {
         this.kms = kms;
@@ -133,8 +142,8 @@ public final class Keyring {
     /** The key that seals a new body of {@code collection}, for {@code subject} or for nobody in particular. */
     public DataKey forWrite(String collection, @Nullable String subject) {
         String id = subject == null
-                ? "c:" + collection + ":" + HOUR.format(clock.instant())
-                : "s:" + pseudonym(subject) + ":" + collection + ":" + YEAR.format(clock.instant());
+                ? "c:" + collection + ":" + period(HOUR)
+                : "s:" + pseudonym(subject) + ":" + collection + ":" + period(YEAR);
         SecretKey key = cache.get(id);
         if (key == null) key = loadOrCreate(id, subject == null ? "collection" : "subject", collection);
         return new DataKey(id, key);
@@ -156,15 +165,37 @@ public final class Keyring {
 
     /** The pseudonym of {@code subject} in key ids: 32 hex digits of an HMAC-SHA256 under the pseudonyms key. */
     public String pseudonym(String subject) {
+        SecretKey key = pseudonymKey();
+        Mac mac = MACS.get();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(pseudonymKey());
-            byte[] h = mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 16);
+            mac.init(key);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable: " + e.getMessage(), e);
+            throw new IllegalStateException("HMAC-SHA256 refused its key: " + e.getMessage(), e);
         }
+        byte[] h = mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(h, 0, 16);
     }
+
+    /**
+     * The current hour or year as {@code format} writes it, formatted once an hour rather than once
+     * per write (sealing is on every write's path).
+     */
+    private String period(DateTimeFormatter format) {
+        long now = clock.millis();
+        long hour = now / 3_600_000L;
+        Period p = format == HOUR ? hourPeriod : yearPeriod;
+        if (p == null || p.hour != hour) {
+            p = new Period(hour, format.format(java.time.Instant.ofEpochMilli(now)));
+            if (format == HOUR) {
+                hourPeriod = p;
+            } else {
+                yearPeriod = p;
+            }
+        }
+        return p.text;
+    }
+
+    private record Period(long hour, String text) {}
 
     /**
      * Destroys every data key of {@code subject} (an erasure request): afterwards the node refuses

@@ -23,13 +23,13 @@ final class KeysCommand {
         public Integer call() {
             return RecordCommands.run(() -> {
                 JsonNode r = node.call("GET", "/api/v1/keys", null, Map.of());
-                System.out.println("KMS: " + r.path("kms").asText() + "; current KEK " + r.path("current_kek").asText() + "; KEKs held: " + r.path("keks"));
+                System.out.println("KMS: " + r.path("kms").asText() + "; current KEK " + r.path("current_kek").asText() + "; KEKs held: "
+                        + joined(r.path("keks")));
                 System.out.println("data keys: " + r.path("live_data_keys").asLong() + " live, " + r.path("destroyed_data_keys").asLong()
-                        + " destroyed; sealed collections: " + r.path("sealed_collections"));
-                if (!r.path("missing_keks").isEmpty()) {
-                    System.out.println("MISSING: live data keys need KEKs the KMS does not hold: " + r.path("missing_keks")
-                            + "; connect the KMS that holds them before anyone needs that data");
-                }
+                        + " destroyed; sealed collections: " + joined(r.path("sealed_collections")));
+                r.path("missing_keks").properties().forEach(m -> System.out.println("MISSING: " + m.getValue().asLong()
+                        + " live data keys need " + m.getKey() + ", which the KMS does not hold; connect the KMS that holds it before anyone"
+                        + " needs that data"));
             });
         }
     }
@@ -43,14 +43,15 @@ final class KeysCommand {
         public Integer call() {
             return RecordCommands.run(() -> {
                 JsonNode r = node.call("POST", "/api/v1/keys/rotate", "{}", Map.of());
-                System.out.println("Rotated to " + r.path("kek").asText() + ": " + r.path("rewrapped").asLong() + " data keys rewrapped; destroyed "
-                        + r.path("destroyed_keks"));
+                System.out.println("Rotated to " + r.path("kek").asText() + ": " + r.path("rewrapped").asLong() + " data keys rewrapped; destroyed KEKs "
+                        + joined(r.path("destroyed_keks")));
             });
         }
     }
 
-    @Command(name = "erase", description = "Honours an erasure request: destroys every data key of one data subject, then rotates so that no copy "
-            + "(primary, vaults, backups) can open their data again. The log and its proofs stay valid.")
+    @Command(name = "erase", description = "Requests the erasure of one data subject, a two-person approval: once a second administrator approves, "
+            + "every data key of the subject is destroyed and the KEKs rotated, so that no copy (primary, vaults, backups) can open their data "
+            + "again. The log and its proofs stay valid.")
     static final class Erase implements Callable<Integer> {
         @Mixin
         RemoteNode node;
@@ -66,9 +67,9 @@ final class KeysCommand {
             return RecordCommands.run(() -> {
                 ObjectNode body = HttpApi.JSON.createObjectNode().put("subject", subject).put("reason", reason);
                 JsonNode r = node.call("POST", "/api/v1/erasures", body.toString(), Map.of());
-                System.out.println("Erased subject " + r.path("pseudonym").asText() + ": " + r.path("destroyed_keys").size()
-                        + " data keys destroyed; keys rotated to " + r.path("rotation").path("kek").asText() + ", destroyed KEKs "
-                        + r.path("rotation").path("destroyed_keks"));
+                System.out.println("Requested the erasure of subject " + r.path("pseudonym").asText() + " as approval " + r.path("id").asText()
+                        + ". Nothing is destroyed yet: a second administrator runs `kalaja approval approve " + r.path("id").asText()
+                        + "`; then the subject's keys are destroyed and the KEKs rotated, so that no copy (primary, vaults, backups) can open the data.");
             });
         }
     }
@@ -89,10 +90,17 @@ final class KeysCommand {
             return RecordCommands.run(() -> {
                 ObjectNode body = HttpApi.JSON.createObjectNode().put("sealed", true);
                 if (subject != null) body.put("subject", subject);
-                JsonNode r = node.call("PUT", "/api/v1/collections/" + collection, body.toString(), Map.of());
+                JsonNode r = node.call("PUT", "/api/v1/collections/" + RecordCommands.enc(collection), body.toString(), Map.of());
                 System.out.println("Collection " + r.path("collection").asText() + " is sealed" + (r.path("subject").isNull() ? ""
                         : ", one key per subject named by " + r.path("subject").asText()) + " (log entry " + r.path("index").asLong() + ").");
             });
         }
+    }
+
+    /** A JSON array of names as a person reads it: {@code kek-1, kek-2}, or {@code none}. */
+    static String joined(JsonNode names) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        names.forEach(n -> out.add(n.asText()));
+        return out.isEmpty() ? "none" : String.join(", ", out);
     }
 }

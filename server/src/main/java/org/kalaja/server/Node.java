@@ -8,10 +8,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.Caller;
+import org.kalaja.engine.CollectionPolicy;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.LogIdentity;
 import org.kalaja.engine.RecordsEngine;
@@ -115,7 +117,10 @@ final class Node implements AutoCloseable {
     static Node open(Path dataDir, StoreLocation location, EngineConfig config, @Nullable String bootstrapToken,
             Shipping shipping, NodeSentinel.Options sentinel, KmsOptions keys) {
         Kms kms;
+        Map<String, CollectionPolicy> declarations;
         try {
+            // A bad --sealed is refused before the KMS or the store is touched: a refused start leaves nothing behind.
+            declarations = keys.declarations();
             kms = keys.open(dataDir);
         } catch (RuntimeException e) {
             closeShippingTargets(shipping);
@@ -124,7 +129,7 @@ final class Node implements AutoCloseable {
         try {
             Node node = openStore(dataDir, location, config, bootstrapToken, shipping, sentinel, kms);
             try {
-                keys.declarations().forEach((collection, policy) -> {
+                declarations.forEach((collection, policy) -> {
                     if (!node.engine().policy(collection).equals(policy)) node.engine().declare(Caller.SYSTEM, collection, policy);
                 });
             } catch (RuntimeException e) {
@@ -163,6 +168,8 @@ final class Node implements AutoCloseable {
             shipper = shipping.vaults().isEmpty() ? null
                     : Shipper.start(LogSource.of(log, store), shipping.vaults(), shipping.witnesses(), shipping.config());
             NodeSentinel sentinel = NodeSentinel.start(dataDir, engine, tokens, log, sentinelOptions);
+            Shipper ships = shipper;
+            sentinel.sentinel().approvals().eraser((e, by, pseudonym, reason) -> SealingRoutes.erase(e, ships, by, pseudonym, reason));
             sentinel.checkDefences(shipping, sentinelOptions, engine);
             return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper, sentinel, kms);
         } catch (RuntimeException e) {

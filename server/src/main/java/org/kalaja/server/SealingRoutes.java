@@ -10,20 +10,24 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.Caller;
 import org.kalaja.engine.CollectionPolicy;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Names;
 import org.kalaja.engine.Principal;
+import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.WriteResult;
 import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.shipping.Shipper;
 import org.kalaja.sentinel.Action;
+import org.kalaja.sentinel.Approval;
 
 /**
  * Sealed collections and their keys: {@code /api/v1/collections/{name}} (declarations),
  * {@code /api/v1/keys} (the KMS and the key census), {@code /api/v1/keys/rotate} and
- * {@code /api/v1/erasures} (crypto-shredding one data subject). Changes are admin only and audited
- * as configuration changes, so the sentinel sees who rotated keys or erased whom.
+ * {@code /api/v1/erasures} (crypto-shredding one data subject, a two-person approval). Changes are
+ * admin only and audited, so the sentinel sees who rotated keys or erased whom.
  */
 final class SealingRoutes {
     /** How long a rotation waits for the vaults to hold the rewrapped keys before it destroys old KEKs. */
@@ -39,7 +43,7 @@ final class SealingRoutes {
         app.put("/api/v1/collections/{collection}", this::declare);
         app.get("/api/v1/keys", this::keys);
         app.post("/api/v1/keys/rotate", this::rotate);
-        app.post("/api/v1/erasures", this::erase);
+        app.post("/api/v1/erasures", this::requestErasure);
     }
 
     private void policy(Context ctx) {
@@ -81,13 +85,19 @@ final class SealingRoutes {
     private void rotate(Context ctx) {
         Principal admin = HttpApi.requireAdmin(node, ctx);
         Keyring.Rotation r = Audited.run(node, Audited.event(node, Action.CONFIG_CHANGE, admin, ctx, Keyring.COLLECTION, "", 1,
-                Map.of("kalaja.config.change", "key_rotation")), () -> keyring().rotate(caller(admin, ctx), this::awaitVaults),
+                Map.of("kalaja.config.change", "key_rotation")),
+                () -> keyring().rotate(caller(admin, ctx), () -> awaitVaults(node.engine(), node.shipper().orElse(null))),
                 x -> -1, x -> -1);
         HttpApi.writeJson(ctx, rotation(r));
     }
 
-    /** {@code {"subject": "...", "reason": "..."}}: destroys the subject's keys, then rotates so that no copy can open them. */
-    private void erase(Context ctx) {
+    /**
+     * {@code {"subject": "...", "reason": "..."}}: requests the erasure of one data subject as a
+     * two-person approval ({@code data.erase}). Destroying keys is irreversible, so a stolen admin token
+     * alone must not be able to erase anyone; once a second administrator approves, {@link #erase}
+     * runs. The approval, and the audit trail, hold the subject's pseudonym, never the subject.
+     */
+    private void requestErasure(Context ctx) {
         Principal admin = HttpApi.requireAdmin(node, ctx);
         JsonNode req = ApprovalRoutes.body(ctx, true);
         if (!req.path("subject").isTextual() || req.path("subject").asText().isBlank() || !req.path("reason").isTextual()
@@ -95,38 +105,39 @@ final class SealingRoutes {
             throw new ApiError(400, "invalid_request", "send {\"subject\": \"the data subject's identifier, as the sealed collections "
                     + "name it\", \"reason\": \"the erasure request's reference\"}");
         }
-        String subject = req.get("subject").asText();
         String reason = req.get("reason").asText();
-        Keyring ring = keyring();
-        // The audit event names the pseudonym, never the subject: the audit trail must not re-identify an erased person.
-        String pseudonym = ring.pseudonym(subject);
-        ObjectNode out = Audited.run(node, Audited.event(node, Action.CONFIG_CHANGE, admin, ctx, Keyring.COLLECTION, "s:" + pseudonym, 1,
-                Map.of("kalaja.config.change", "erasure", "kalaja.erasure.reason", reason)), () -> {
-                    List<String> destroyed = ring.shred(caller(admin, ctx), subject, reason);
-                    ObjectNode o = HttpApi.JSON.createObjectNode().put("pseudonym", pseudonym);
-                    ArrayNode keys = o.putArray("destroyed_keys");
-                    destroyed.forEach(keys::add);
-                    o.set("rotation", rotation(ring.rotate(caller(admin, ctx), this::awaitVaults)));
-                    return o;
-                }, x -> -1, x -> -1);
-        HttpApi.writeJson(ctx, out);
+        String pseudonym = keyring().pseudonym(req.get("subject").asText());
+        Approval a = node.sentinel().sentinel().approvals().request(admin, "data.erase",
+                Map.of("pseudonym", pseudonym, "reason", reason), "erasure request " + reason);
+        ctx.status(202);
+        HttpApi.writeJson(ctx, SentinelView.approval(a).put("pseudonym", pseudonym).put("detail",
+                "a second administrator approves it with `kalaja approval approve " + a.id() + "`; then the subject's keys are "
+                        + "destroyed and the KEKs rotated, so that no copy can open the data again"));
+    }
+
+    /** A granted {@code data.erase}: the subject's keys destroyed, then a rotation, whose old KEKs go once the vaults hold the rest. */
+    static String erase(RecordsEngine engine, @Nullable Shipper shipper, Caller by, String pseudonym, String reason) {
+        Keyring ring = engine.keyring().orElseThrow(() -> new IllegalStateException("this node has no key-management service"));
+        List<String> destroyed = ring.shredPseudonym(by, pseudonym, reason);
+        Keyring.Rotation r = ring.rotate(by, () -> awaitVaults(engine, shipper));
+        return destroyed.size() + " data keys destroyed (" + String.join(", ", destroyed) + "); keys rotated to " + r.kek()
+                + ", " + r.rewrapped() + " rewrapped, KEKs destroyed: " + r.destroyedKeks();
     }
 
     /** Old KEKs are destroyed only once the vaults hold the rewrapped keys: a wiped primary must not take the only copy. */
-    private void awaitVaults() {
-        node.shipper().ifPresent(shipper -> {
-            long last = node.engine().size() - 1;
-            try {
-                shipper.published(last).get(VAULT_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                throw new ApiError(503, "not_in_vaults", "the keys are rewrapped under the new KEK, but the vaults do not hold them yet ("
-                        + (e instanceof TimeoutException ? "waited " + VAULT_WAIT_SECONDS + " s" : e.getCause().getMessage())
-                        + "), so the old KEKs were kept; rotate again once /api/v1/status shows the vaults caught up", Map.of("Retry-After", "30"));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiError(503, "interrupted", "interrupted while waiting for the vaults; the old KEKs were kept");
-            }
-        });
+    private static void awaitVaults(RecordsEngine engine, @Nullable Shipper shipper) {
+        if (shipper == null) return;
+        long last = engine.size() - 1;
+        try {
+            shipper.published(last).get(VAULT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new ApiError(503, "not_in_vaults", "the keys are rewrapped under the new KEK, but the vaults do not hold them yet ("
+                    + (e instanceof TimeoutException ? "waited " + VAULT_WAIT_SECONDS + " s" : e.getCause().getMessage())
+                    + "), so the old KEKs were kept; rotate again once /api/v1/status shows the vaults caught up", Map.of("Retry-After", "30"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "interrupted", "interrupted while waiting for the vaults; the old KEKs were kept");
+        }
     }
 
     private Keyring keyring() {

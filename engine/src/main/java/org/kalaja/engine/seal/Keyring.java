@@ -204,7 +204,13 @@ public final class Keyring {
      * @return the ids of the keys destroyed now (empty when the subject has none or all were destroyed before)
      */
     public List<String> shred(Caller caller, String subject, String reason) {
-        String prefix = "s:" + pseudonym(subject) + ":";
+        return shredPseudonym(caller, pseudonym(subject), reason);
+    }
+
+    /** {@link #shred} by the subject's {@link #pseudonym}, for an erasure approved by a second administrator. */
+    public List<String> shredPseudonym(Caller caller, String pseudonym, String reason) {
+        if (!pseudonym.matches("[0-9a-f]{32}")) throw new IllegalArgumentException("a pseudonym is 32 lower-case hex digits, got " + pseudonym);
+        String prefix = "s:" + pseudonym + ":";
         List<String> destroyed = new ArrayList<>();
         forEachId(prefix, id -> {
             if (destroy(caller, id, reason)) destroyed.add(id);

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.Caller;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Principal;
+import org.kalaja.engine.RecordsEngine;
 import org.kalaja.ledger.EntryKind;
 import org.kalaja.sentinel.Approval;
 import org.kalaja.sentinel.Approval.Status;
@@ -32,12 +33,14 @@ import org.kalaja.sentinel.ApprovalException.Kind;
  * <p>Actions: {@code safe_mode.exit}; {@code actor.unfreeze} {@code {actor}}; {@code address.unblock}
  * {@code {address}}; {@code rule.raise} {@code {rule, threshold | contain | disabled}};
  * {@code maintenance.window} {@code {actors, collections, from, until, actions?, max?, reason?}};
- * {@code config.loosen} {@code {digest}} (a start with fewer defences, see NodeConfigAudit).
+ * {@code config.loosen} {@code {digest}} (a start with fewer defences, see NodeConfigAudit);
+ * {@code data.erase} {@code {pseudonym, reason}} (crypto-shredding one data subject: irreversible, so
+ * never one administrator's decision; the subject itself is never written here, only its pseudonym).
  */
 public final class Approvals {
     public static final Duration VALIDITY = Duration.ofHours(24);
     static final Set<String> ACTIONS = Set.of("safe_mode.exit", "actor.unfreeze", "address.unblock", "rule.raise", "maintenance.window",
-            "config.loosen");
+            "config.loosen", "data.erase");
 
     private final SystemRecords records;
     private final Independence independence;
@@ -46,6 +49,14 @@ public final class Approvals {
     private final Overrides overrides;
     private final Clock clock;
     private final Map<String, Approval> byId = new ConcurrentHashMap<>();
+    private volatile Eraser eraser = Approvals::destroyKeysOnly;
+
+    /** What {@code data.erase} does once granted; the node sets one that also rotates the KEKs (which needs the vaults). */
+    @FunctionalInterface
+    public interface Eraser {
+        /** @return what was done, for the approval's result */
+        String erase(RecordsEngine engine, Caller by, String pseudonym, String reason);
+    }
 
     Approvals(SystemRecords records, Independence independence, Containment containment, Maintenance maintenance, Overrides overrides,
             Clock clock) {
@@ -169,9 +180,10 @@ public final class Approvals {
                 case "maintenance.window" -> maintenance.open(by, Incidents.newId("win", clock.instant()), p, a.id());
                 // Nothing to do now: the next start with that configuration finds this approval (NodeConfigAudit).
                 case "config.loosen" -> "the configuration " + p.path("digest").asText() + " may start without safe mode";
+                case "data.erase" -> eraser.erase(records.engine(), by, p.path("pseudonym").asText(), p.path("reason").asText());
                 default -> throw new ApprovalException(Kind.INVALID, "unknown action " + a.action());
             };
-        } catch (IllegalArgumentException | EngineException e) {
+        } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
             throw new ApprovalException(Kind.INVALID, "approval " + a.id() + " was granted but " + a.action() + " failed: " + e.getMessage());
         }
         Approval done = a.with(Status.EXECUTED, a.approvedBy(), a.approved(), result);
@@ -197,6 +209,12 @@ public final class Approvals {
                 }
                 case "rule.raise" -> Overrides.validate(p);
                 case "maintenance.window" -> Maintenance.parse("check", p);
+                case "data.erase" -> {
+                    if (!p.path("pseudonym").asText("").matches("[0-9a-f]{32}")) {
+                        throw new IllegalArgumentException("\"pseudonym\" must be the 32 hex digits POST /api/v1/erasures answers");
+                    }
+                    if (p.path("reason").asText("").isBlank()) throw new IllegalArgumentException("\"reason\" (the erasure request's reference) is missing");
+                }
                 case "config.loosen" -> {
                     if (!p.path("digest").asText("").matches("[0-9a-f]{64}")) {
                         throw new IllegalArgumentException("\"digest\" must be the 64 hex digits `kalaja serve` prints for the configuration");
@@ -207,6 +225,18 @@ public final class Approvals {
         } catch (IllegalArgumentException e) {
             throw new ApprovalException(Kind.INVALID, action + ": " + e.getMessage());
         }
+    }
+
+    /** Sets what a granted {@code data.erase} does (the node's: destroy the keys, then rotate once the vaults hold the rest). */
+    public void eraser(Eraser e) {
+        this.eraser = e;
+    }
+
+    /** Without the node's eraser (an erasure granted before a stop, executed at the next start): the keys now, the rotation later. */
+    private static String destroyKeysOnly(RecordsEngine engine, Caller by, String pseudonym, String reason) {
+        int n = engine.keyring().orElseThrow(() -> new IllegalStateException("this node has no key-management service"))
+                .shredPseudonym(by, pseudonym, reason).size();
+        return n + " data keys destroyed; run `kalaja keys rotate` so that no copy can open them";
     }
 
     private static void requireAdmin(Principal p) {

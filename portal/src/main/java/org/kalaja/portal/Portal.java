@@ -65,6 +65,8 @@ public final class Portal {
      * @param watch       the sentinel, as the portal hands it what people do
      * @param log         the node's log, for proofs on documents
      * @param checkpoints the cosigned checkpoints documents are proved against
+     * @throws IllegalStateException when {@code engine} was opened without a key-management service
+     *     ({@link PortalRecords#NO_KMS}): the portal seals personal data and cannot run without one
      */
     public static Portal open(PortalConfig config, RecordsEngine engine, TransparencyLog log, PortalWatch watch,
             CheckpointSource checkpoints, Clock clock) {
@@ -74,7 +76,8 @@ public final class Portal {
     /** As above, with the node's status (vaults, witnesses, safe mode) for the public status page. */
     public static Portal open(PortalConfig config, RecordsEngine engine, TransparencyLog log, PortalWatch watch,
             CheckpointSource checkpoints, StatusSource status, Clock clock) {
-        PortalRecords records = new PortalRecords(engine, watch, clock);
+        // Personal data is sealed: without a key-management service the portal MUST NOT open.
+        PortalRecords records = PortalRecords.open(engine, watch, clock);
         PortalWeb web = new PortalWeb(records);
         List<Routes> routes = new ArrayList<>();
         // A catalogue that fails its checks stops the portal from opening: serving half a service is worse.

@@ -12,6 +12,7 @@ import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.LogIdentity;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
+import org.kalaja.engine.seal.PassphraseKms;
 import org.kalaja.portal.seal.CheckpointSource;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.PortalWatch;
@@ -19,12 +20,16 @@ import org.kalaja.portal.web.PortalWeb;
 import org.kalaja.store.sqlite.SqliteStore;
 
 /**
- * A real portal for tests: the records engine on SQLite in {@code dir}, its transparency log and, with
+ * A real portal for tests: the records engine on SQLite in {@code dir/store} sealing with a passphrase
+ * keystore in {@code dir/kms} (as every portal runs: its personal data sealed), its transparency log and, with
  * {@link #serve}, the portal's pages on a loopback port. No sentinel ({@link PortalWatch#NONE}) unless
  * a test passes its own watch; the server module tests the portal with the whole node.
  */
 public final class PortalFixture implements AutoCloseable {
     public final Path dir;
+    /** Where the store keeps its files, and nothing else: a byte search of it sees all the database holds. */
+    public final Path storeDir;
+    public final PassphraseKms kms;
     public final SqliteStore store;
     public final RecordsEngine engine;
     public final TransparencyLog log;
@@ -33,8 +38,10 @@ public final class PortalFixture implements AutoCloseable {
 
     private PortalFixture(Path dir, PortalWatch watch, @Nullable Path catalogueDir) throws Exception {
         this.dir = dir;
-        this.store = SqliteStore.open(dir.resolve("kalaja.db"));
-        this.engine = RecordsEngine.open(store, EngineConfig.defaults());
+        this.storeDir = Files.createDirectories(dir.resolve("store"));
+        this.store = SqliteStore.open(storeDir.resolve("kalaja.db"));
+        this.kms = PassphraseKms.open(dir.resolve("kms").resolve("keys.p12"), "portal test passphrase".toCharArray());
+        this.engine = RecordsEngine.open(store, EngineConfig.defaults(), kms);
         this.log = TransparencyLog.open(engine, LogIdentity.loadOrCreate(Files.createDirectories(dir.resolve("keys")).resolve("log.key"),
                 "test.kalaja.example/log"));
         CheckpointSource checkpoints = new CheckpointSource() {
@@ -137,6 +144,7 @@ public final class PortalFixture implements AutoCloseable {
         if (app != null) app.stop();
         log.close();
         engine.close();
+        kms.close();
         store.close();
     }
 }

@@ -87,8 +87,8 @@ public final class Applications {
         Application a = new Application(ref, service.id(), service.institution(), account, applicant.name(), applicant.personalNumber(),
                 Status.SUBMITTED, answers, 0, now, now, due(now, service.serviceLevelDays()), null,
                 List.of(new Application.Event(now, who.actor(), "submitted", "")), 0);
-        ObjectNode index = PortalRecords.JSON.createObjectNode().put("institution", a.institution()).put("service", a.service())
-                .put("draft", draftId).put("submitted", now.toString());
+        ObjectNode index = PortalRecords.JSON.createObjectNode().put("account", account).put("institution", a.institution())
+                .put("service", a.service()).put("draft", draftId).put("submitted", now.toString());
         createOnce(who, ApplicationCodec.MINE, account + ":" + ref, index);
         Application sent = createOnce(who, ApplicationCodec.COLLECTION, a.key(), ApplicationCodec.toJson(a))
                 .map(ApplicationCodec::fromJson)
@@ -110,7 +110,7 @@ public final class Applications {
     /** The application sent from draft {@code draftId}, once the draft is gone. */
     public Optional<Application> sentFrom(Who who, String accountId, String draftId) {
         if (!owns(who, accountId)) return Optional.empty();
-        for (Stored s : records.listPrefix(ApplicationCodec.MINE, accountId + ":", MAX_PER_ACCOUNT)) {
+        for (Stored s : records.listOwn(ApplicationCodec.MINE, accountId, MAX_PER_ACCOUNT)) {
             if (s.json().path("draft").asText().equals(draftId)) return load(who, s);
         }
         return Optional.empty();
@@ -120,7 +120,7 @@ public final class Applications {
     public List<Application> ofApplicant(Who who, String accountId) {
         if (!owns(who, accountId)) return List.of();
         List<Application> out = new ArrayList<>();
-        for (Stored s : records.listPrefix(ApplicationCodec.MINE, accountId + ":", MAX_PER_ACCOUNT)) {
+        for (Stored s : records.listOwn(ApplicationCodec.MINE, accountId, MAX_PER_ACCOUNT)) {
             String key = s.json().path("institution").asText() + ":" + ref(s);
             records.get(ApplicationCodec.COLLECTION, key).map(ApplicationCodec::fromJson)
                     .filter(a -> a.applicant().equals(accountId)).ifPresent(out::add);

@@ -253,6 +253,8 @@ public final class Decisions {
                     "your access was paused while unusual activity is investigated; nothing was changed.");
             case UNAVAILABLE -> new DecisionResult(ref, DecisionResult.Outcome.NOT_DONE,
                     "the service was busy; nothing was changed. Try this one again.");
+            case ERASED -> new DecisionResult(ref, DecisionResult.Outcome.NOT_FOUND,
+                    "this application was erased at the applicant's request; it can no longer be decided.");
         };
     }
 

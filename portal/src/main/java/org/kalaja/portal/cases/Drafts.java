@@ -46,7 +46,7 @@ public final class Drafts {
      */
     public Draft start(Who who, String accountId, String service) {
         owner(who, accountId);
-        if (records.listPrefix(COLLECTION, accountId + ":", MAX_PER_ACCOUNT).size() >= MAX_PER_ACCOUNT) {
+        if (records.listOwn(COLLECTION, accountId, MAX_PER_ACCOUNT).size() >= MAX_PER_ACCOUNT) {
             throw new PortalException(PortalException.Kind.INVALID, "You have " + MAX_PER_ACCOUNT
                     + " applications you have not finished. Send or delete one of them before you start another.");
         }
@@ -59,7 +59,7 @@ public final class Drafts {
     public List<Draft> of(Who who, String accountId) {
         if (!owns(who, accountId)) return List.of();
         List<Draft> out = new ArrayList<>();
-        for (Stored s : records.listPrefix(COLLECTION, accountId + ":", MAX_PER_ACCOUNT * 2)) out.add(fromJson(accountId, s));
+        for (Stored s : records.listOwn(COLLECTION, accountId, MAX_PER_ACCOUNT * 2)) out.add(fromJson(accountId, s));
         out.sort(Comparator.comparing(Draft::updated).reversed());
         return out;
     }
@@ -150,7 +150,8 @@ public final class Drafts {
     }
 
     static ObjectNode toJson(Draft d) {
-        ObjectNode o = PortalRecords.JSON.createObjectNode().put("service", d.service());
+        // "account" names the data subject whose keys seal the draft (PortalCollections).
+        ObjectNode o = PortalRecords.JSON.createObjectNode().put("account", d.accountId()).put("service", d.service());
         ApplicationCodec.putAnswers(o, d.answers());
         o.put("created", d.created().toString()).put("updated", d.updated().toString());
         if (d.ref() != null) o.put("ref", d.ref());

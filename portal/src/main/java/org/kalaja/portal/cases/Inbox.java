@@ -68,7 +68,7 @@ public final class Inbox {
     /** {@code accountId}'s letters, newest first (at most {@value #LIMIT}); empty for anyone but the recipient. */
     public List<Message> list(Who who, String accountId) {
         if (!recipient(who, accountId)) return List.of();
-        List<Stored> stored = records.listPrefix(COLLECTION, accountId + ":", Integer.MAX_VALUE);
+        List<Stored> stored = records.listOwn(COLLECTION, accountId, Integer.MAX_VALUE);
         List<Message> out = new ArrayList<>(Math.min(stored.size(), LIMIT));
         for (int i = stored.size() - 1; i >= 0 && out.size() < LIMIT; i--) out.add(fromJson(accountId, stored.get(i)));
         records.readBy(who, COLLECTION, "", out.size());
@@ -79,7 +79,7 @@ public final class Inbox {
     public int unread(Who who, String accountId) {
         if (!recipient(who, accountId)) return 0;
         int n = 0;
-        for (Stored s : records.listPrefix(COLLECTION, accountId + ":", Integer.MAX_VALUE)) {
+        for (Stored s : records.listOwn(COLLECTION, accountId, Integer.MAX_VALUE)) {
             if (!s.json().path("read").asBoolean()) n++;
         }
         return n;
@@ -121,7 +121,8 @@ public final class Inbox {
     }
 
     static ObjectNode toJson(Message m) {
-        ObjectNode o = PortalRecords.JSON.createObjectNode().put("id", m.id());
+        // "account" names the data subject whose keys seal the letter (PortalCollections).
+        ObjectNode o = PortalRecords.JSON.createObjectNode().put("id", m.id()).put("account", m.accountId());
         o.putObject("from").put("id", m.institutionId()).put("name", m.institutionName());
         o.put("subject", m.subject()).put("body", m.body());
         if (m.ref() != null) o.put("ref", m.ref());

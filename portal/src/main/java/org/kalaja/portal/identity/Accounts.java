@@ -15,19 +15,26 @@ import org.kalaja.portal.store.Who;
 
 /**
  * Accounts in collection {@code accounts} (key: the account id), found by email through
- * {@code account-emails} (key: the lower-case email, {@code +} and {@code %} escaped as {@code :2b},
- * {@code :25}), by personal number through {@code account-ids}, staff listed through {@code account-staff}.
+ * {@code account-emails}, by personal number through {@code account-ids} and by identity provider subject
+ * through {@code oidc-subjects}, staff listed through {@code account-staff}. Record keys are in clear in
+ * every entry, so the three indexes are keyed by {@linkplain PortalRecords#pseudonym pseudonyms} of the
+ * lower-case email, the personal number and the provider's subject, never by the values themselves.
  *
  * <p>The engine has no multi-record transaction, so creating an account first claims its index keys
  * (each a write that MUST NOT overwrite: version 0) and writes the account last. A claim left behind by a
  * creation that failed half-way points at an account that does not exist; the next creation may take it.
  * Every write throws {@link PortalException} (SAFE_MODE in safe mode) and then leaves no account.
+ *
+ * <p>An account erased on request (its keys destroyed) is no account to the lookups by email, number,
+ * provider and the staff list: the person may register again. {@link #byId} says ERASED, so the pages of
+ * a session that outlived the erasure say so.
  */
 public final class Accounts {
     static final String ACCOUNTS = "accounts";
     static final String EMAILS = "account-emails";
     static final String IDS = "account-ids";
     static final String STAFF = "account-staff";
+    static final String OIDC = "oidc-subjects";
     private static final Pattern EMAIL = Pattern.compile(
             "[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final Pattern PERSONAL_NUMBER = Pattern.compile("[A-Z][0-9]{8}[A-Z]");
@@ -47,6 +54,7 @@ public final class Accounts {
     /** A new staff account and the one-time password to hand over (shown once, never stored in clear). */
     public record NewStaff(Account account, String oneTimePassword) {}
 
+    /** @throws PortalException ERASED when the account was erased on request */
     public Optional<Account> byId(String id) {
         if (!ACCOUNT_ID.matcher(id).matches()) return Optional.empty();
         return records.get(ACCOUNTS, id).map(Account::of);
@@ -55,20 +63,44 @@ public final class Accounts {
     public Optional<Account> byEmail(String email) {
         String e = normalEmail(email);
         if (!EMAIL.matcher(e).matches() || e.length() > 190) return Optional.empty();
-        return records.get(EMAILS, emailKey(e)).flatMap(s -> byId(s.json().path("account").asText()));
+        return indexed(EMAILS, emailKey(e));
     }
 
     public Optional<Account> byPersonalNumber(String number) {
         String n = normalNumber(number);
         if (!PERSONAL_NUMBER.matcher(n).matches()) return Optional.empty();
-        return records.get(IDS, n).flatMap(s -> byId(s.json().path("account").asText()));
+        return indexed(IDS, numberKey(n));
     }
 
-    /** Clerks and admins, in account id order. */
+    /** Clerks and admins, in account id order (accounts erased on request left out). */
     public List<Account> staff(int limit) {
         List<Account> out = new ArrayList<>();
-        for (Stored s : records.listPrefix(STAFF, "a-", limit)) byId(s.key()).ifPresent(out::add);
+        for (Stored s : records.listPrefix(STAFF, "a-", limit)) live(s.key()).ifPresent(out::add);
         return out;
+    }
+
+    /** {@link #byId}, with an account erased on request counted as none. */
+    private Optional<Account> live(String id) {
+        try {
+            return byId(id);
+        } catch (PortalException e) {
+            if (e.kind() != PortalException.Kind.ERASED) throw e;
+            return Optional.empty();
+        }
+    }
+
+    /** The index record {@code key} of {@code collection}, none when it or its account was erased. */
+    private Optional<Stored> index(String collection, String key) {
+        try {
+            return records.get(collection, key);
+        } catch (PortalException e) {
+            if (e.kind() != PortalException.Kind.ERASED) throw e;
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Account> indexed(String collection, String key) {
+        return index(collection, key).flatMap(s -> live(s.json().path("account").asText()));
     }
 
     /** What is wrong with a citizen's registration form, field by field (empty when it is acceptable). */
@@ -156,13 +188,14 @@ public final class Accounts {
      * (the typed account keeps its applications and can still sign in with its password).
      */
     public Account forSubject(Who who, String subjectKey, @Nullable String personalNumber, String name, @Nullable String email) {
-        Optional<Account> linked = records.get("oidc-subjects", subjectKey).flatMap(s -> byId(s.json().path("account").asText()));
+        String link = records.pseudonym("oidc", subjectKey);
+        Optional<Account> linked = indexed(OIDC, link);
         if (linked.isPresent()) return linked.get();
         String number = personalNumber == null || !PERSONAL_NUMBER.matcher(normalNumber(personalNumber)).matches()
                 ? null : normalNumber(personalNumber);
-        Optional<Stored> index = number == null ? Optional.empty() : records.get(IDS, number);
+        Optional<Stored> index = number == null ? Optional.empty() : index(IDS, numberKey(number));
         Optional<Account> vouched = index.filter(s -> s.json().path("vouched").asBoolean(false))
-                .flatMap(s -> byId(s.json().path("account").asText()));
+                .flatMap(s -> live(s.json().path("account").asText()));
         Account a;
         if (vouched.isPresent()) {
             a = vouched.get();
@@ -171,13 +204,12 @@ public final class Accounts {
             a = new Account(newId(), Account.CITIZEN, null, name.isBlank() ? "Citizen" : name.strip(), mail, null, "", null, false, 0);
             a = create(a.acting(who), a);
             if (number != null) {
-                records.put(a.acting(who), IDS, number, PortalRecords.JSON.createObjectNode().put("account", a.id()).put("vouched", true),
-                        index.map(Stored::version).orElse(0L));
+                records.put(a.acting(who), IDS, numberKey(number), PortalRecords.JSON.createObjectNode().put("account", a.id())
+                        .put("vouched", true), records.version(IDS, numberKey(number)));
                 a = Account.of(records.put(a.acting(who), ACCOUNTS, a.id(), a.withPersonalNumber(number).json(), a.version()));
             }
         }
-        ObjectNode link = PortalRecords.JSON.createObjectNode().put("account", a.id());
-        records.put(a.acting(who), "oidc-subjects", subjectKey, link, 0);
+        records.put(a.acting(who), OIDC, link, PortalRecords.JSON.createObjectNode().put("account", a.id()), records.version(OIDC, link));
         return a;
     }
 
@@ -189,9 +221,9 @@ public final class Accounts {
                 claimed.add(new String[] {EMAILS, emailKey(a.email())});
             }
             if (a.personalNumber() != null) {
-                claim(who, IDS, a.personalNumber(), a.id(), "personal-number",
+                claim(who, IDS, numberKey(a.personalNumber()), a.id(), "personal-number",
                         "This personal number already has an account – sign in, or visit a counter if it is not yours");
-                claimed.add(new String[] {IDS, a.personalNumber()});
+                claimed.add(new String[] {IDS, numberKey(a.personalNumber())});
             }
             Stored s = records.put(who, ACCOUNTS, a.id(), a.json(), 0);
             if (a.staff()) records.put(who, STAFF, a.id(), PortalRecords.JSON.createObjectNode().put("role", a.role()), 0);
@@ -202,16 +234,13 @@ public final class Accounts {
         }
     }
 
+    /** Takes index {@code key} for account {@code id}: free when absent, pointing at no account, or erased. */
     private void claim(Who who, String collection, String key, String id, String field, String taken) {
         ObjectNode body = PortalRecords.JSON.createObjectNode().put("account", id);
-        Optional<Stored> existing = records.get(collection, key);
-        if (existing.isPresent()) {
-            if (byId(existing.get().json().path("account").asText()).isPresent()) throw invalid(new Problem(field, taken));
-            records.put(who, collection, key, body, existing.get().version());
-            return;
-        }
+        long version = records.version(collection, key);
+        if (version > 0 && indexed(collection, key).isPresent()) throw invalid(new Problem(field, taken));
         try {
-            records.put(who, collection, key, body, 0);
+            records.put(who, collection, key, body, version);
         } catch (PortalException e) {
             if (e.kind() == PortalException.Kind.CONFLICT) throw invalid(new Problem(field, taken));
             throw e;
@@ -220,7 +249,7 @@ public final class Accounts {
 
     private void release(Who who, String collection, String key, String id) {
         try {
-            records.get(collection, key).filter(s -> s.json().path("account").asText().equals(id))
+            index(collection, key).filter(s -> s.json().path("account").asText().equals(id))
                     .ifPresent(s -> records.delete(who, collection, key, s.version()));
         } catch (PortalException ignored) {
             // A claim left behind points at no account; the next registration takes it over.
@@ -246,9 +275,14 @@ public final class Accounts {
         return n.replace(" ", "").strip().toUpperCase(Locale.ROOT);
     }
 
-    /** The index key of a lower-case email: record keys allow neither {@code +} nor {@code %}. */
-    static String emailKey(String email) {
-        return email.replace("%", ":25").replace("+", ":2b");
+    /** The index key of a lower-case email. */
+    String emailKey(String email) {
+        return records.pseudonym("email", email);
+    }
+
+    /** The index key of a normalized personal number. */
+    String numberKey(String number) {
+        return records.pseudonym("personal-number", number);
     }
 
     static String newId() {

@@ -85,8 +85,8 @@ public final class Documents {
         register(clerk, req.institution(), key);
         String note = Note.sign(text, key.signer()).format();
 
-        ObjectNode mine = PortalRecords.JSON.createObjectNode().put("id", id).put("title", content.title())
-                .put("institution", content.institution()).put("institutionName", content.institutionName())
+        ObjectNode mine = PortalRecords.JSON.createObjectNode().put("account", req.holderAccount()).put("id", id)
+                .put("title", content.title()).put("institution", content.institution()).put("institutionName", content.institutionName())
                 .put("issued", content.issued().toString());
         records.put(clerk, MINE, req.holderAccount() + ":" + id, mine, 0);
         ObjectNode doc = PortalRecords.JSON.createObjectNode().put("note", note).put("holderAccount", req.holderAccount())
@@ -101,7 +101,7 @@ public final class Documents {
     public List<SealedDocument> ofHolder(Who citizen, String accountId) {
         requireHolder(citizen, accountId);
         List<SealedDocument> out = new ArrayList<>();
-        for (Stored m : records.listPrefix(MINE, accountId + ":", MAX_LIST)) {
+        for (Stored m : records.listOwn(MINE, accountId, MAX_LIST)) {
             String id = m.json().path("id").asText();
             records.get(DOCUMENTS, id).map(Documents::toSealed).filter(d -> d.holderAccount().equals(accountId)).ifPresent(out::add);
         }

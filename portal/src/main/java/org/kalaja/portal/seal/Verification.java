@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * checked.
  *
  * @param id                   the canonical document id asked about (as typed when it is not one)
+ * @param erased               the document was issued here and erased at its holder's request (its keys
+ *                             destroyed): nothing of it can be read or checked any more; then {@code found}
+ *                             is true, {@code genuine} false and every other field empty
  * @param maskedPersonalNumber first three and last two characters of the personal number, {@code *} between
  * @param logIndex             the issuing entry's index, -1 when not found
  * @param sealKey              the institution's registered seal key (C2SP vkey) used, "" when none
@@ -26,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param tlogProof            the entry's c2sp.org/tlog-proof text, "" when there is no proof yet
  * @param checks               every check made, in order, with evidence
  */
-public record Verification(String id, boolean found, boolean genuine, boolean proofPending, boolean revoked,
+public record Verification(String id, boolean found, boolean erased, boolean genuine, boolean proofPending, boolean revoked,
         @Nullable String revokedReason, @Nullable Instant revokedAt, String institution, String institutionName, String title,
         String holderName, String maskedPersonalNumber, @Nullable Instant issued, long logIndex, String sealKey,
         long checkpointSize, String rootHash, List<String> cosigners, String checkpointSigners, List<String> proof,
@@ -59,8 +62,15 @@ public record Verification(String id, boolean found, boolean genuine, boolean pr
 
     /** No document has {@code id}; {@code checks} say why (an id that cannot be one, or none issued). */
     static Verification notFound(String id, List<Check> checks) {
-        return new Verification(id, false, false, false, false, null, null, "", "", "", "", "", null, -1, "", 0, "",
+        return new Verification(id, false, false, false, false, false, null, null, "", "", "", "", "", null, -1, "", 0, "",
                 List.of(), "", List.of(), "", checks);
+    }
+
+    /** Document {@code id} was issued here and erased on request. */
+    static Verification erased(String id) {
+        return new Verification(id, true, true, false, false, false, null, null, "", "", "", "", "", null, -1, "", 0, "",
+                List.of(), "", List.of(), "", List.of(new Check("Document", Outcome.FAILED, "document " + id + " was issued here and"
+                        + " erased at its holder's request: the keys that sealed it were destroyed, so it cannot be read or checked")));
     }
 
     /** {@code personalNumber} with all but its first three and last two characters hidden. */

@@ -6,14 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.EngineException;
 import org.kalaja.engine.Names;
 import org.kalaja.engine.RecordVersion;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.TransparencyLog;
 import org.kalaja.engine.spi.StoredEntry;
-import org.kalaja.ledger.BlobRef;
-import org.kalaja.ledger.BodyType;
 import org.kalaja.ledger.Entry;
 import org.kalaja.ledger.EntryCodec;
 import org.kalaja.ledger.EntryKind;
@@ -27,6 +27,7 @@ import org.kalaja.portal.seal.ProofChecks.SignedCheckpoint;
 import org.kalaja.portal.seal.Verification.Check;
 import org.kalaja.portal.seal.Verification.Outcome;
 import org.kalaja.portal.store.Memo;
+import org.kalaja.portal.store.PortalException;
 import org.kalaja.portal.store.PortalRecords;
 import org.kalaja.portal.store.Stored;
 import org.kalaja.portal.store.Who;
@@ -36,7 +37,8 @@ import org.kalaja.portal.store.Who;
  * safe mode. What it establishes, in order (each a {@link Check}):
  * <ol>
  *   <li>the issuing entry: log entry {@code logIndex} is version 1 of {@code documents/<id>} and holds the
- *       signed note; the note shown is the one read from that entry's bytes, not from the current state;</li>
+ *       signed note; the note shown is the one the engine opens from that entry's sealed body, not the
+ *       current state's;</li>
  *   <li>the text: canonical {@code kalaja.document/v1} for this id and institution;</li>
  *   <li>the e-seal: the note's Ed25519 signature by the key registered in {@code seal-keys/<institution>}
  *       as of that entry (a key registered later, or a key since replaced, does not count);</li>
@@ -44,7 +46,10 @@ import org.kalaja.portal.store.Who;
  *   <li>the tree: the log's leaf hash at {@code logIndex} equals SHA-256(0x00 || entry bytes), and the
  *       inclusion proof leads from it to the checkpoint's root (RFC 9162).</li>
  * </ol>
- * A document newer than the checkpoint is "genuine, proof pending", not fake. It does not establish
+ * A document newer than the checkpoint is "genuine, proof pending", not fake. A document whose holder was
+ * erased on request (its keys destroyed) is reported {@linkplain Verification#erased() erased}: its text
+ * cannot be read any more, by this node or anyone. Verification needs no key from the visitor; the node
+ * opens the sealed entry with its own. It does not establish
  * that the clerk was right to issue the document, nor that the paper in hand says what the note says
  * (only the pasted-text check compares texts).
  */
@@ -85,12 +90,24 @@ public final class Verifier {
                     "a document number is D followed by 16 letters and digits")));
         }
         String id = canonical.get();
-        Optional<Stored> stored = records.get(Documents.DOCUMENTS, id);
-        if (stored.isEmpty()) {
-            return Verification.notFound(id, List.of(new Check("Document number", Outcome.FAILED, "no document " + id + " was issued here")));
+        return unlessErased(id, () -> {
+            Optional<Stored> stored = records.get(Documents.DOCUMENTS, id);
+            if (stored.isEmpty()) {
+                return Verification.notFound(id, List.of(new Check("Document number", Outcome.FAILED, "no document " + id + " was issued here")));
+            }
+            records.readBy(who, Documents.DOCUMENTS, id, 1);
+            return verifyStored(id, stored.get(), null);
+        });
+    }
+
+    /** {@code verification}'s result, or "erased" when the document's record was erased on request. */
+    private static Verification unlessErased(String id, Supplier<Verification> verification) {
+        try {
+            return verification.get();
+        } catch (PortalException e) {
+            if (e.kind() != PortalException.Kind.ERASED) throw e;
+            return Verification.erased(id);
         }
-        records.readBy(who, Documents.DOCUMENTS, id, 1);
-        return verifyStored(id, stored.get(), null);
     }
 
     /**
@@ -108,13 +125,16 @@ public final class Verifier {
             return Verification.notFound("", List.of(new Check("Document text", Outcome.FAILED,
                     "the text is not a sealed Kalaja document: " + e.getMessage())));
         }
-        Optional<Stored> stored = records.get(Documents.DOCUMENTS, content.id());
-        if (stored.isEmpty()) {
-            return Verification.notFound(content.id(), List.of(new Check("Document number", Outcome.FAILED,
-                    "the text names document " + content.id() + ", which was not issued here")));
-        }
-        records.readBy(who, Documents.DOCUMENTS, content.id(), 1);
-        return verifyStored(content.id(), stored.get(), note);
+        Note pastedNote = note;
+        return unlessErased(content.id(), () -> {
+            Optional<Stored> stored = records.get(Documents.DOCUMENTS, content.id());
+            if (stored.isEmpty()) {
+                return Verification.notFound(content.id(), List.of(new Check("Document number", Outcome.FAILED,
+                        "the text names document " + content.id() + ", which was not issued here")));
+            }
+            records.readBy(who, Documents.DOCUMENTS, content.id(), 1);
+            return verifyStored(content.id(), stored.get(), pastedNote);
+        });
     }
 
     private Verification verifyStored(String id, Stored current, @Nullable Note pasted) {
@@ -135,7 +155,7 @@ public final class Verifier {
         JsonNode j = current.json();
         boolean revoked = j.path("revoked").asBoolean();
         DocumentNote c = ev.content;
-        return new Verification(id, true, genuine, pending, revoked, revoked ? j.path("revokedReason").asText() : null,
+        return new Verification(id, true, false, genuine, pending, revoked, revoked ? j.path("revokedReason").asText() : null,
                 revoked && j.hasNonNull("revokedAt") ? Instant.parse(j.path("revokedAt").asText()) : null,
                 c == null ? j.path("institution").asText() : c.institution(),
                 c == null ? j.path("institutionName").asText() : c.institutionName(),
@@ -165,15 +185,9 @@ public final class Verifier {
         StoredEntry stored = engine.store().entry(index).orElseThrow(() -> new CheckFailed(new Check(name, Outcome.FAILED,
                 "the log has no entry " + index)));
         Entry e;
-        String noteText;
         try {
             e = EntryCodec.decode(stored.data());
-            byte[] body = e.bodyType() == BodyType.BLOB_REF ? blob(e.body()) : e.body();
-            if (e.bodyType() != BodyType.JSON && e.bodyType() != BodyType.BLOB_REF) {
-                throw new CheckFailed(new Check(name, Outcome.FAILED, "entry " + index + " has a " + e.bodyType() + " body, which this portal cannot read"));
-            }
-            noteText = PortalRecords.JSON.readTree(body).path("note").asText();
-        } catch (IOException | IllegalArgumentException ex) {
+        } catch (IllegalArgumentException ex) {
             throw new CheckFailed(new Check(name, Outcome.FAILED, "entry " + index + " cannot be read: " + ex.getMessage()));
         }
         if (e.kind() != EntryKind.RECORD_PUT || !e.collection().equals(DOCUMENTS)
@@ -181,6 +195,7 @@ public final class Verifier {
             throw new CheckFailed(new Check(name, Outcome.FAILED, "entry " + index + " is " + e.kind() + " of " + e.collection() + "/"
                     + e.key() + " version " + e.recordVersion() + ", not the issue of document " + id));
         }
+        String noteText = issuedNote(id, index, name);
         if (!noteText.equals(current.json().path("note").asText())) {
             throw new CheckFailed(new Check(name, Outcome.FAILED, "the document's current record holds a text different from the one"
                     + " issued in entry " + index + ": it was altered outside the portal"));
@@ -200,11 +215,26 @@ public final class Verifier {
         return stored.data();
     }
 
-    private byte[] blob(byte[] refBody) {
-        BlobRef ref = BlobRef.fromBody(refBody);
-        byte[] content = engine.store().blob(ref.sha256().bytes()).orElseThrow(() -> new IllegalArgumentException("its blob is missing"));
-        if (!Hash.sha256(content).equals(ref.sha256())) throw new IllegalArgumentException("its blob does not match its hash");
-        return content;
+    /**
+     * The note in the body of entry {@code index}, version 1 of document {@code id}: the engine opens it
+     * (sealed, perhaps in a blob) from that very entry, whose bytes the log's leaf hash covers.
+     *
+     * @throws PortalException ERASED when the key that sealed it was destroyed
+     */
+    private String issuedNote(String id, long index, String name) throws CheckFailed {
+        try {
+            Optional<RecordVersion> v = engine.getAt(DOCUMENTS, id, index);
+            if (v.isEmpty() || v.get().index() != index) {
+                throw new CheckFailed(new Check(name, Outcome.FAILED, "entry " + index + " is not a version of document " + id
+                        + " that the log's history of the record reaches"));
+            }
+            return PortalRecords.JSON.readTree(v.get().json()).path("note").asText();
+        } catch (EngineException x) {
+            if (x.problem() == EngineException.Problem.ERASED) throw new PortalException(PortalException.Kind.ERASED, x.getMessage(), x);
+            throw new CheckFailed(new Check(name, Outcome.FAILED, "entry " + index + " cannot be read: " + x.getMessage()));
+        } catch (IOException x) {
+            throw new CheckFailed(new Check(name, Outcome.FAILED, "entry " + index + " cannot be read: " + x.getMessage()));
+        }
     }
 
     /** The seal MUST verify with the key the institution had registered as of the issuing entry. */

@@ -4,7 +4,7 @@ package org.kalaja.portal.store;
  * Why the portal could not do what a person asked. Pages turn each kind into what a citizen or clerk
  * should see: {@link Kind#SAFE_MODE} into the "service unavailable" page, {@link Kind#CONFLICT} into
  * "someone else changed this", {@link Kind#FORBIDDEN} and {@link Kind#NOT_FOUND} into a 404 page (never
- * saying whether another person's application exists).
+ * saying whether another person's application exists), {@link Kind#ERASED} into "erased on request" (410).
  */
 public final class PortalException extends RuntimeException {
     public enum Kind {
@@ -20,7 +20,12 @@ public final class PortalException extends RuntimeException {
         FORBIDDEN,
         NOT_FOUND,
         /** The store is unavailable or overloaded; try again shortly. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * The record was erased on request: the key that sealed it was destroyed (crypto-shredding). For
+         * good: retrying cannot help, and no one, its former owner included, can read it again.
+         */
+        ERASED
     }
 
     private final Kind kind;

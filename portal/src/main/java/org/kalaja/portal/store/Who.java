@@ -7,7 +7,9 @@ import org.kalaja.engine.Caller;
  *
  * @param actor     {@code citizen:<account id>}, {@code clerk:<account id>}, {@code admin:<account id>},
  *                  {@code anonymous} (verification, sign-in attempts) or {@code system:portal} (demo data)
- * @param name      a display name for audit trails ("" when unknown); never a secret
+ * @param name      a staff member's display name for audit trails ("" when unknown); never a secret. A
+ *                  citizen's is always "": audit events leave the node (exports, the national CERT), and
+ *                  the actor's account id says who it was to whoever holds the keys to the sealed account
  * @param role      {@code citizen}, {@code clerk}, {@code admin} or ""
  * @param address   the client's address as the server saw it
  * @param userAgent the client's User-Agent, clipped
@@ -18,6 +20,7 @@ public record Who(String actor, String name, String role, String address, String
 
     public Who {
         if (actor.isBlank()) throw new IllegalArgumentException("every portal action needs an actor");
+        if (actor.startsWith("citizen:")) name = "";
     }
 
     public Caller caller() {

@@ -237,6 +237,7 @@ public final class ClerkRoutes implements Routes {
         switch (e.kind()) {
             case SAFE_MODE -> web.unavailable(ctx, "Deciding applications");
             case NOT_FOUND, FORBIDDEN -> web.notFound(ctx);
+            case ERASED -> web.erased(ctx);
             case CONTAINED -> web.error(ctx, 403, "Your access is paused",
                     "Your account was paused while unusual activity is investigated. Nothing was changed. Contact your administrator.");
             case UNAVAILABLE -> {

@@ -42,6 +42,7 @@ public final class PortalErrors {
                     "This was changed after you opened it. Go back, reload the page and try again.");
             case INVALID -> web.error(ctx, 400, "There is a problem", e.getMessage());
             case FORBIDDEN, NOT_FOUND -> web.notFound(ctx);
+            case ERASED -> web.erased(ctx);
             case UNAVAILABLE -> {
                 ctx.header("Retry-After", "30");
                 web.error(ctx, 503, "Sorry, the service is busy", "Try again in a minute. Nothing you sent has been lost.");

@@ -155,6 +155,16 @@ public final class PortalWeb {
                         + " message or document, make sure you are signed in with the account it belongs to."));
     }
 
+    /**
+     * The page for data erased on request (410 Gone): its data keys were destroyed, so no one can show it
+     * again. It names no one: the person asking may be the one whose data it was, or a clerk.
+     */
+    public void erased(Context ctx) {
+        error(ctx, 410, "This information was erased",
+                "It was erased at the request of the person it concerned, under their right to erasure. It cannot be shown"
+                        + " or restored, by us or by anyone else. If you need it, contact the institution's counter.");
+    }
+
     /** An error page with {@code status}, e.g. 403 for a form whose CSRF token expired. */
     public void error(Context ctx, int status, String heading, String message) {
         render(ctx, status, "web/error.jte", Map.of("page", page(ctx, heading), "heading", heading, "message", message));

@@ -16,7 +16,8 @@ import org.kalaja.portal.store.PortalRecords;
  * Public verification, no sign-in: the form ({@code GET /verify}, a document number; or the pasted signed
  * text, {@code POST /verify/text}), the result ({@code /verify/{id}}, what the QR code on paper points to),
  * and the same result as JSON ({@code GET /api/v1/documents/{id}/verification}, 404 {@code not_found} for
- * an unknown id) with a c2sp.org/tlog-proof of the issuing entry. Reads only: works in safe mode.
+ * an unknown id, 410 {@code erased} for a document erased at its holder's request) with a
+ * c2sp.org/tlog-proof of the issuing entry. Reads only: works in safe mode.
  */
 public final class VerifyRoutes implements Routes {
     /** Longest pasted text read: a document note is at most 32 KiB plus its signatures. */
@@ -86,6 +87,12 @@ public final class VerifyRoutes implements Routes {
     }
 
     private void renderResult(Context ctx, Verification v) {
+        if (v.erased()) {
+            web.error(ctx, 410, "This document was erased", "Document " + v.id() + " was issued here, but it was erased at the"
+                    + " request of the person it was issued to, under their right to erasure. Its text can no longer be shown or"
+                    + " checked, by us or by anyone else. Ask the person for another proof, or ask the institution that issued it.");
+            return;
+        }
         if (!v.found()) ctx.status(404);
         String title = !v.found() ? "We could not find this document"
                 : !v.genuine() ? "We could not verify this document"
@@ -96,6 +103,11 @@ public final class VerifyRoutes implements Routes {
     private void json(Context ctx) {
         Verification v = verifier.verify(PortalWeb.who(ctx), ctx.pathParam("id"));
         ctx.header("Cache-Control", "no-store");
+        if (v.erased()) {
+            ObjectNode err = PortalRecords.JSON.createObjectNode().put("error", "erased").put("detail", v.checks().getLast().detail());
+            ctx.status(410).contentType("application/json").result(err.toString());
+            return;
+        }
         if (!v.found()) {
             ObjectNode err = PortalRecords.JSON.createObjectNode().put("error", "not_found")
                     .put("detail", v.checks().isEmpty() ? "no such document" : v.checks().getLast().detail());

@@ -119,7 +119,8 @@ final class Node implements AutoCloseable {
         Kms kms;
         Map<String, CollectionPolicy> declarations;
         try {
-            // A bad --sealed is refused before the KMS or the store is touched: a refused start leaves nothing behind.
+            // A bad --sealed or bootstrap token is refused before the KMS or the store is touched: a refused start leaves nothing behind.
+            if (bootstrapToken != null) Tokens.checkBootstrapToken(bootstrapToken);
             declarations = keys.declarations();
             kms = keys.open(dataDir);
         } catch (RuntimeException e) {
@@ -127,6 +128,7 @@ final class Node implements AutoCloseable {
             throw e;
         }
         try {
+            keys.refuseNewKeystoreForOldKeys(location, dataDir);
             Node node = openStore(dataDir, location, config, bootstrapToken, shipping, sentinel, kms);
             try {
                 declarations.forEach((collection, policy) -> {
@@ -140,6 +142,7 @@ final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             closeShippingTargets(shipping);
             if (kms != null) kms.close();
+            keys.removeCreated();
             throw e;
         }
     }

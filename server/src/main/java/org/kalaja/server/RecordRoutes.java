@@ -165,13 +165,17 @@ final class RecordRoutes {
         HttpApi.writeJson(ctx, out);
     }
 
-    /** Reads of sealed and personal-data collections are audited; other reads only authenticate. */
+    /**
+     * Reads of sealed and personal-data collections are audited; other reads only authenticate. A sealed
+     * read carries {@code kalaja.sealed: true}: not {@code kalaja.record.sealed}, since {@code kalaja.record}
+     * is the record's name (a string) in ECS exports, where a field under it would be dropped.
+     */
     private <T> T audited(Principal p, Context ctx, Action action, String collection, String key, java.util.function.Supplier<T> read,
             java.util.function.ToLongFunction<T> index, java.util.function.ToLongFunction<T> version) {
         boolean sealed = engine.policy(collection).sealed();
         if (!sealed && !node.sentinel().personal(collection)) return read.get();
         return Audited.run(node, Audited.event(node, action, p, ctx, collection, key, 1,
-                sealed ? Map.of("kalaja.record.sealed", true) : Map.of()), read, index, version);
+                sealed ? Map.of("kalaja.sealed", true) : Map.of()), read, index, version);
     }
 
     private static void writeResult(Context ctx, WriteResult r) {

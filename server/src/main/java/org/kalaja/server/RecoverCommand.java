@@ -65,7 +65,7 @@ final class RecoverCommand implements Callable<Integer> {
     String kms = "keystore";
 
     @Option(names = "--keystore", paramLabel = "FILE", description = "the lost node's passphrase keystore (DATA/keys/kalaja.p12), copied into "
-            + "the new data directory: it is not in vaults (passphrase in env " + KmsOptions.PASSPHRASE_ENV + ")")
+            + "the new data directory once it opens every key: it is not in vaults (passphrase in env " + KmsOptions.PASSPHRASE_ENV + ")")
     @Nullable Path keystore;
 
     @Override
@@ -86,7 +86,6 @@ final class RecoverCommand implements Callable<Integer> {
         boolean postgres = into.startsWith("postgresql://") || into.startsWith("postgres://");
         Path dataDir = postgres ? (data == null ? Path.of("kalaja-data") : data) : Path.of(into);
         StoreLocation target = StoreLocation.of(dataDir, postgres ? into : null);
-        if (!postgres) privateDirectory(dataDir);
         Path keyFile = dataDir.resolve(Node.KEY_FILE);
         Kms sealing;
         try {
@@ -95,13 +94,17 @@ final class RecoverCommand implements Callable<Integer> {
             System.err.println("kalaja: the keys of sealed data cannot be opened, so nothing was recovered: " + e.getMessage());
             return 2;
         }
+        if (!postgres) privateDirectory(dataDir);
         List<Vault> vaults = new ArrayList<>();
         try (Store store = target.open()) {
             for (VaultLocation l : locations) vaults.add(l.open());
             Recovery.Summary s = Recovery.recover(vaults, keys::resolve, store, options, System.err::println);
             if (signingKey != null) installKey(signingKey, s, keyFile);
             print(s, keyFile, signingKey != null);
-            return printKeys(Keyring.check(sealing, KeyRecords.readOnly(store)), sealing);
+            Keyring.Check check = Keyring.check(sealing, KeyRecords.readOnly(store));
+            int exit = printKeys(check, sealing, installedKeystore(dataDir));
+            installKeystore(check, dataDir);
+            return exit;
         } catch (VerificationException e) {
             System.out.println("FAILED: " + e.getMessage());
             System.out.println("Nothing unverified was written. docs/OPERATIONS.md \"Recovering a node\" says what to do.");
@@ -118,18 +121,20 @@ final class RecoverCommand implements Callable<Integer> {
      * created here (a new one could not open anything); without one, every sealed key is reported missing.
      */
     private @Nullable Kms openKeys(Path dataDir) throws IOException {
+        if (kms.startsWith("keystore:") && !Files.isRegularFile(Path.of(kms.substring("keystore:".length())))) {
+            // Opening would create a new keystore there, whose kek-1 opens nothing and would be reported as a WRONG KEY.
+            throw new IllegalArgumentException("--kms " + kms + ": there is no keystore at " + kms.substring("keystore:".length())
+                    + "; recover never creates one: name the lost node's keystore file");
+        }
         if (!kms.equals("keystore")) return KmsOptions.open(kms, dataDir, System.getenv(KmsOptions.PASSPHRASE_ENV), System.getenv(KmsOptions.PIN_ENV));
-        Path target = dataDir.resolve("keys").resolve("kalaja.p12");
+        Path target = installedKeystore(dataDir);
         if (keystore != null) {
             if (!Files.isRegularFile(keystore)) throw new IllegalArgumentException("--keystore " + keystore + " is not a file");
             if (Files.exists(target) && Files.mismatch(target, keystore) != -1) {
                 throw new IllegalStateException(target + " already holds another keystore; not replaced");
             }
-            if (!Files.exists(target)) {
-                privateDirectory(target.getParent());
-                Files.copy(keystore, target);
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
-            }
+            // Opened where it is: it is copied into the new node only once it proved to open every key.
+            return KmsOptions.open("keystore:" + keystore.toAbsolutePath(), dataDir, System.getenv(KmsOptions.PASSPHRASE_ENV), null);
         }
         if (!Files.exists(target)) {
             System.err.println("kalaja: no keystore given (--keystore FILE) and none in " + target.getParent()
@@ -139,20 +144,49 @@ final class RecoverCommand implements Callable<Integer> {
         return KmsOptions.open("keystore", dataDir, System.getenv(KmsOptions.PASSPHRASE_ENV), null);
     }
 
-    private static int printKeys(Keyring.Check c, @Nullable Kms kms) {
+    private static Path installedKeystore(Path dataDir) {
+        return dataDir.resolve("keys").resolve("kalaja.p12");
+    }
+
+    /**
+     * Copies {@code --keystore} into the new node when every live key opens under it; a keystore that
+     * does not (another node's, an old copy) is left out, so that running recover again with the right
+     * one is not refused as "another keystore" and serve does not start on the wrong KEKs.
+     */
+    private void installKeystore(Keyring.Check check, Path dataDir) throws IOException {
+        Path target = installedKeystore(dataDir);
+        if (keystore == null || !kms.equals("keystore") || Files.exists(target)) return;
+        if (!check.readable()) {
+            System.out.println("The keystore " + keystore + " was not copied into " + target.getParent() + ": it does not open every key.");
+            return;
+        }
+        privateDirectory(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), ".keystore-", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.copy(keystore, temp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        System.out.println("keystore installed at " + target + "; `kalaja serve` opens it with the same " + KmsOptions.PASSPHRASE_ENV);
+    }
+
+    private static int printKeys(Keyring.Check c, @Nullable Kms kms, Path keystoreHere) {
         if (c.live() == 0 && c.destroyed() == 0) return 0;
         if (c.readable()) {
             System.out.printf(Locale.ROOT, "keys: all %,d live data keys of sealed data open under %s (%,d destroyed by erasure stay destroyed)%n",
                     c.live(), kms == null ? "no KMS" : kms.describe(), c.destroyed());
             return 0;
         }
-        String where = kms == null ? "no KMS (give --keystore FILE or --kms pkcs11:…)" : kms.describe();
-        c.missing().forEach((kek, n) -> System.out.printf(Locale.ROOT, "MISSING KEY: %,d data keys are wrapped under %s, which %s does not hold%n",
-                n, kek, where));
+        String where = kms == null ? "no KMS" : kms.describe();
+        c.missing().forEach((kek, n) -> System.out.printf(Locale.ROOT, "MISSING KEY: %,d data keys are wrapped under %s, %s%n", n, kek,
+                kms == null ? "and no KMS was given (give --keystore FILE or --kms pkcs11:…)" : "which " + where + " does not hold"));
         c.broken().forEach((kek, n) -> System.out.printf(Locale.ROOT, "WRONG KEY: %,d data keys do not open under the %s that %s holds: "
                 + "it is another KEK of the same name (another keystore or token?)%n", n, kek, where));
-        System.out.println("The log is recovered and verified; sealed data needs the keys above before anyone can read it."
-                + " Connect the KMS that holds them and run recover again (it resumes), or serve with that --kms.");
+        System.out.println("The log is recovered and verified; sealed data needs the keys above before anyone can read it: put the"
+                + " keystore that holds them at " + keystoreHere + " (mode 0600), or serve with --kms keystore:FILE or --kms pkcs11:… naming"
+                + " the HSM that holds them. `kalaja serve` will not create a new keystore for this log.");
         return 3;
     }
 

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.Caller;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.Role;
+import org.kalaja.engine.Tokens;
 
 /**
  * A real node for tests: SQLite in a temporary directory, HTTP on 127.0.0.1 on a free port, and a
@@ -41,15 +42,39 @@ final class RunningNode implements AutoCloseable {
 
     /** A node that ships as {@code shipping} says. */
     static RunningNode start(Path dir, Node.Shipping shipping) {
-        EngineConfig config = new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
-        Node node = Node.open(dir, StoreLocation.of(dir, null), config, null, shipping);
+        Node node = Node.open(dir, StoreLocation.of(dir, null), config(), null, shipping);
         String token = node.bootstrap().orElseThrow().generated();
         return new RunningNode(node, HttpApi.start(node, "127.0.0.1", 0), token);
     }
 
+    /**
+     * A node with its sentinel and its keys as given; started again on the same directory, it has no
+     * bootstrap token, so its {@link #adminToken} is a new admin token.
+     */
+    static RunningNode start(Path dir, NodeSentinel.Options sentinel, KmsOptions keys) {
+        return start(dir, Node.Shipping.none(), sentinel, keys);
+    }
+
+    /** {@link #start(Path, NodeSentinel.Options, KmsOptions)}, shipping as {@code shipping} says. */
+    static RunningNode start(Path dir, Node.Shipping shipping, NodeSentinel.Options sentinel, KmsOptions keys) {
+        Node node = Node.open(dir, StoreLocation.of(dir, null), config(), null, shipping, sentinel, keys);
+        String token = node.bootstrap().map(Tokens.Bootstrap::generated)
+                .orElseGet(() -> node.tokens().create(Caller.SYSTEM, Role.ADMIN, "test admin").token());
+        return new RunningNode(node, HttpApi.start(node, "127.0.0.1", 0), token);
+    }
+
+    /** A node with the default sentinel and its keys as given. */
+    static RunningNode start(Path dir, KmsOptions keys) {
+        return start(dir, NodeSentinel.Options.defaults(), keys);
+    }
+
+    private static EngineConfig config() {
+        return new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
+    }
+
     /** A node serving the portal too, with the built-in catalogue, its public URL the address served. */
     static RunningNode startWithPortal(Path dir) {
-        EngineConfig config = new EngineConfig(1024, 10_000, BODY_LIMIT, Duration.ofMillis(50), Clock.systemUTC());
+        EngineConfig config = config();
         Node node = Node.open(dir, StoreLocation.of(dir, null), config, null, Node.Shipping.none());
         String token = node.bootstrap().orElseThrow().generated();
         org.kalaja.portal.Portal[] portal = {null};

@@ -38,6 +38,11 @@ final class ServeProcess {
 
     /** Starts {@code kalaja serve --data DATA --port P ARGS…} with the bootstrap token {@link #TOKEN}. */
     static ServeProcess start(Path data, String... args) throws IOException {
+        return start(data, Map.of(), args);
+    }
+
+    /** {@link #start(Path, String...)} with these environment variables set (a keystore's passphrase, a token's PIN). */
+    static ServeProcess start(Path data, Map<String, String> env, String... args) throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -45,12 +50,17 @@ final class ServeProcess {
         List<String> command = new ArrayList<>(List.of("serve", "--data", data.toString(), "--port", Integer.toString(port)));
         command.addAll(List.of(args));
         Path output = data.resolveSibling(data.getFileName() + ".out");
-        return new ServeProcess(launch(command, output), "http://127.0.0.1:" + port, output);
+        return new ServeProcess(launch(command, output, env), "http://127.0.0.1:" + port, output);
     }
 
     /** Runs a kalaja command to its end (at most two minutes); returns its exit code and output. */
     static Map.Entry<Integer, String> run(Path output, String... args) throws Exception {
-        Process p = launch(List.of(args), output);
+        return run(output, Map.of(), args);
+    }
+
+    /** {@link #run(Path, String...)} with these environment variables set. */
+    static Map.Entry<Integer, String> run(Path output, Map<String, String> env, String... args) throws Exception {
+        Process p = launch(List.of(args), output, env);
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("kalaja " + String.join(" ", args) + " did not end in 2 minutes:\n" + Files.readString(output));
@@ -58,12 +68,16 @@ final class ServeProcess {
         return Map.entry(p.exitValue(), Files.readString(output));
     }
 
-    private static Process launch(List<String> args, Path output) throws IOException {
+    /** The keystore passphrase and the PIN are never inherited from the build's environment: a test names them or has none. */
+    private static Process launch(List<String> args, Path output, Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.kalaja.server.Main"));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("KALAJA_BOOTSTRAP_TOKEN", TOKEN);
+        pb.environment().remove(KmsOptions.PASSPHRASE_ENV);
+        pb.environment().remove(KmsOptions.PIN_ENV);
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         return pb.start();
@@ -85,6 +99,17 @@ final class ServeProcess {
         String threads = threadDump();
         kill();
         throw new AssertionError("node not ready after 90 s; it printed:\n" + output() + "\nits threads:\n" + threads);
+    }
+
+    /** Waits (at most 20 s) until the process has printed {@code text}: it may answer requests before it prints its banner. */
+    String awaitOutput(String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String printed = output();
+        while (!printed.contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            printed = output();
+        }
+        return printed;
     }
 
     String output() throws IOException {

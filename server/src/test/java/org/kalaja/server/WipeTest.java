@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * from the vault with {@code kalaja recover} into a new directory and started again; every write it
  * acknowledged must be there with its exact content, and the log must verify.
  *
- * <p>The log's signing key is not in the vault (a vault holds nothing secret): the operator keeps a
- * copy away from the primary, as this test does before the attack.
+ * <p>The log's signing key and the keystore of sealed data are not in the vault (a vault holds nothing
+ * secret): the operator keeps copies away from the primary, as this test does before the attack.
  */
 class WipeTest {
     @TempDir
@@ -38,6 +38,9 @@ class WipeTest {
 
         ServeProcess primary = ServeProcess.start(data, "--vault", "dir:" + vault, "--durability", "vault").awaitReady();
         Files.copy(data.resolve("log.key"), safe.resolve("log.key"));
+        // Nor is the keystore of sealed data (the portal's accounts are sealed): kept away with its passphrase, made on this first start.
+        Files.copy(data.resolve("keys").resolve("kalaja.p12"), safe.resolve("kalaja.p12"));
+        Map<String, String> passphrase = Map.of(KmsOptions.PASSPHRASE_ENV, Files.readString(data.resolve("keys").resolve("passphrase")).strip());
         AtomicBoolean stop = new AtomicBoolean();
         List<CompletableFuture<Void>> writers = new ArrayList<>();
         for (int w = 0; w < 8; w++) {
@@ -55,12 +58,13 @@ class WipeTest {
         assertThat(data).doesNotExist();
 
         Path rebuilt = root.resolve("rebuilt");
-        Map.Entry<Integer, String> recover = ServeProcess.run(root.resolve("recover.out"),
-                "recover", "--from", "dir:" + vault, "--into", rebuilt.toString(), "--key", safe.resolve("log.key").toString());
+        Map.Entry<Integer, String> recover = ServeProcess.run(root.resolve("recover.out"), passphrase, "recover", "--from", "dir:" + vault,
+                "--into", rebuilt.toString(), "--key", safe.resolve("log.key").toString(), "--keystore", safe.resolve("kalaja.p12").toString());
         assertThat(recover.getKey()).as("recover's exit code; it printed:%n%s", recover.getValue()).isZero();
+        assertThat(recover.getValue()).contains("live data keys of sealed data open under").contains("keystore installed");
 
         // With the primary's defences: a node that came back without its vault would be in safe mode (T1490).
-        ServeProcess restored = ServeProcess.start(rebuilt, "--vault", "dir:" + vault, "--durability", "vault").awaitReady();
+        ServeProcess restored = ServeProcess.start(rebuilt, passphrase, "--vault", "dir:" + vault, "--durability", "vault").awaitReady();
         try {
             // Reading back every write is a bulk read: an admin token doing it is frozen by the sentinel's bulk_read
             // rule (25 in 3 min); a clerk's bar is human capacity (900 in 15 min), as for the clerk checking a batch.

@@ -77,6 +77,16 @@ class NodeConfigAuditTest {
     }
 
     @Test
+    void movingSealedDatasKeysOffTheHsmIsAReductionAndOntoItIsNot() {
+        Map<String, Object> hsm = with("kms", "pkcs11");
+        assertThat(NodeConfigAudit.reductions(json(hsm), json(with("kms", "keystore")))).containsExactly("kms");
+        assertThat(NodeConfigAudit.reductions(json(hsm), json(with("kms", "none")))).containsExactly("kms");
+        assertThat(NodeConfigAudit.reductions(json(with("kms", "keystore")), json(with("kms", "none")))).containsExactly("kms");
+        assertThat(NodeConfigAudit.reductions(json(with("kms", "keystore")), json(hsm))).isEmpty();
+        assertThat(NodeConfigAudit.reductions(json(FULL), json(with("kms", "none")))).as("a log from before sealing").isEmpty();
+    }
+
+    @Test
     void addingAWitnessIsAChangeNotAReduction() {
         start(FULL);
 

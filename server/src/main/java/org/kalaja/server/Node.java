@@ -132,7 +132,9 @@ final class Node implements AutoCloseable {
             Node node = openStore(dataDir, location, config, bootstrapToken, shipping, sentinel, kms);
             try {
                 declarations.forEach((collection, policy) -> {
-                    if (!node.engine().policy(collection).equals(policy)) node.engine().declare(Caller.SYSTEM, collection, policy);
+                    // A flag without a pointer never takes away per-subject keys a declaration through the API gave.
+                    CollectionPolicy now = node.engine().policy(collection);
+                    if (!now.sealed() || policy.subject() != null && !policy.equals(now)) node.engine().declare(Caller.SYSTEM, collection, policy);
                 });
             } catch (RuntimeException e) {
                 node.close();
@@ -173,7 +175,7 @@ final class Node implements AutoCloseable {
             NodeSentinel sentinel = NodeSentinel.start(dataDir, engine, tokens, log, sentinelOptions);
             Shipper ships = shipper;
             sentinel.sentinel().approvals().eraser((e, by, pseudonym, reason) -> SealingRoutes.erase(e, ships, by, pseudonym, reason));
-            sentinel.checkDefences(shipping, sentinelOptions, engine);
+            sentinel.checkDefences(shipping, sentinelOptions, engine, kms);
             return new Node(dataDir, store, engine, log, tokens, boot, shipping, shipper, sentinel, kms);
         } catch (RuntimeException e) {
             if (shipper != null) shipper.close();

@@ -167,8 +167,9 @@ final class NodeSentinel implements AutoCloseable {
      * audit is a {@code config.change} the default rules answer with safe mode (T1490, T1562), unless two
      * administrators approved this configuration's digest beforehand ({@code config.loosen}).
      */
-    void checkDefences(Node.Shipping shipping, Options o, RecordsEngine engine) {
+    void checkDefences(Node.Shipping shipping, Options o, RecordsEngine engine, org.kalaja.engine.seal.@Nullable Kms kms) {
         Map<String, Object> config = new java.util.TreeMap<>();
+        config.put("kms", kms instanceof org.kalaja.engine.seal.Pkcs11Kms ? "pkcs11" : kms == null ? "none" : "keystore");
         config.put("vaults", shipping.vaults().stream().map(org.kalaja.engine.vault.Vault::describe).sorted().toList());
         config.put("witnesses", shipping.witnesses() == null ? List.of()
                 : shipping.witnesses().witnesses().stream().map(w -> w.key().name()).sorted().toList());

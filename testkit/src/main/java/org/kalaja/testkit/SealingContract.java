@@ -145,6 +145,19 @@ public abstract class SealingContract {
     }
 
     @Test
+    void dataAboutAnErasedSubjectWrittenAgainGetsANewKeyThatAnotherErasureReaches() throws Exception {
+        put("a", "{\"personal_number\":\"A1\",\"name\":\"before\"}");
+        Keyring ring = engine.keyring().orElseThrow();
+        ring.shred(CLERK, "A1", "ER-1");
+        WriteResult again = put("a-new", "{\"personal_number\":\"A1\",\"name\":\"after\"}");
+        assertThat(read("a-new")).contains("after");
+        assertThat(org.kalaja.engine.seal.SealedBody.keyId(entry(again.index()).body())).endsWith(".2");
+        assertThatThrownBy(() -> read("a")).isInstanceOf(EngineException.class).hasMessageContaining("erased");
+        assertThat(ring.shred(CLERK, "A1", "ER-2")).hasSize(1);
+        assertThatThrownBy(() -> read("a-new")).isInstanceOf(EngineException.class).hasMessageContaining("erased");
+    }
+
+    @Test
     void keysComeBackFromTheLogAfterARestartAndAMissingKekIsNamed() throws Exception {
         put("a", "{\"personal_number\":\"A1\",\"name\":\"Arta\"}");
         log.close();

@@ -97,6 +97,8 @@ public final class Keyring {
     private final Records records;
     private final Clock clock;
     private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
+    /** The live key new bodies get, by the id of its first generation (see {@link #loadOrCreate}). */
+    private final Map<String, DataKey> writing = new ConcurrentHashMap<>();
     /** Key creation holds it shared; a rotation's switch to a new KEK holds it exclusively. */
     private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
     private volatile String currentKek;
@@ -141,12 +143,11 @@ public final class Keyring {
 
     /** The key that seals a new body of {@code collection}, for {@code subject} or for nobody in particular. */
     public DataKey forWrite(String collection, @Nullable String subject) {
-        String id = subject == null
+        String base = subject == null
                 ? "c:" + collection + ":" + period(HOUR)
                 : "s:" + pseudonym(subject) + ":" + collection + ":" + period(YEAR);
-        SecretKey key = cache.get(id);
-        if (key == null) key = loadOrCreate(id, subject == null ? "collection" : "subject", collection);
-        return new DataKey(id, key);
+        DataKey key = writing.get(base);
+        return key != null ? key : loadOrCreate(base, subject == null ? "collection" : "subject", collection);
     }
 
     /**
@@ -236,6 +237,7 @@ public final class Keyring {
             try {
                 records.write(caller, id, body, c.version());
                 cache.remove(id);
+                writing.values().removeIf(k -> k.id().equals(id));
                 return true;
             } catch (RuntimeException e) {
                 if (records.current(id).map(Current::version).orElse(-1L) == c.version()) throw e;
@@ -368,34 +370,51 @@ public final class Keyring {
         }
     }
 
-    private SecretKey loadOrCreate(String id, String scope, String collection) {
+    /**
+     * The live key of {@code base}: its first generation {@code base} itself, or, once that was
+     * destroyed (the subject was erased and data about them is written again), {@code base.2},
+     * {@code base.3}, …, created when none is live.
+     */
+    private DataKey loadOrCreate(String base, String scope, @Nullable String collection) {
         switching.readLock().lock();
         try {
             synchronized (this) {
-                SecretKey known = cache.get(id);
+                DataKey known = writing.get(base);
                 if (known != null) return known;
+                String id = base;
                 Optional<Current> c = records.current(id);
-                if (c.isPresent()) return remember(id, unwrap(id, c.get()));
-                byte[] raw = new byte[32];
-                RANDOM.nextBytes(raw);
-                String kek = currentKek;
-                ObjectNode body = JSON.createObjectNode().put("event", "created").put("kek", kek)
-                        .put("wrapped", Base64.getEncoder().encodeToString(kms.wrap(kek, raw, context(id))))
-                        .put("scope", scope);
-                if (collection != null) body.put("collection", collection);
-                records.write(SELF, id, body, 0);
-                return remember(id, new SecretKeySpec(raw, "AES"));
+                for (int generation = 2; c.isPresent() && c.get().destroyed(); generation++) {
+                    id = base + "." + generation;
+                    c = records.current(id);
+                }
+                DataKey key = new DataKey(id, c.isPresent() ? remember(id, unwrap(id, c.get())) : create(id, scope, collection));
+                if (writing.size() >= CACHE_LIMIT) writing.clear();
+                writing.put(base, key);
+                return key;
             }
         } finally {
             switching.readLock().unlock();
         }
     }
 
+    /** A new data key for {@code id}, wrapped under the current KEK and recorded before anything is sealed with it. */
+    private SecretKey create(String id, String scope, @Nullable String collection) {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String kek = currentKek;
+        ObjectNode body = JSON.createObjectNode().put("event", "created").put("kek", kek)
+                .put("wrapped", Base64.getEncoder().encodeToString(kms.wrap(kek, raw, context(id))))
+                .put("scope", scope);
+        if (collection != null) body.put("collection", collection);
+        records.write(SELF, id, body, 0);
+        return remember(id, new SecretKeySpec(raw, "AES"));
+    }
+
     private SecretKey pseudonymKey() {
         SecretKey k = pseudonymKey;
         if (k == null) {
             k = cache.get(PSEUDONYMS);
-            if (k == null) k = loadOrCreate(PSEUDONYMS, PSEUDONYMS, null);
+            if (k == null) k = loadOrCreate(PSEUDONYMS, PSEUDONYMS, null).key();
             pseudonymKey = new SecretKeySpec(k.getEncoded(), "HmacSHA256");
             k = pseudonymKey;
         }

@@ -96,11 +96,21 @@ public final class NodeConfigAudit {
                 case "quorum" -> a.asLong(0) < b.asLong(0);
                 case "state_audit_interval_s" -> b.asLong(0) > 0 && (a.asLong(0) == 0 || a.asLong(0) > b.asLong(0));
                 case "durability" -> b.asText().equals("vault") && !a.asText().equals("vault");
+                // Where sealed data's KEKs are: an HSM, a passphrase keystore on the host, or nowhere.
+                case "kms" -> kmsStrength(a.asText("none")) < kmsStrength(b.asText("none"));
                 default -> b.isArray() && !containsAll(a, b);
             };
             if (weaker) out.add(name);
         });
         return out;
+    }
+
+    private static int kmsStrength(String kind) {
+        return switch (kind) {
+            case "pkcs11" -> 2;
+            case "keystore" -> 1;
+            default -> 0;
+        };
     }
 
     private static boolean containsAll(JsonNode after, JsonNode before) {

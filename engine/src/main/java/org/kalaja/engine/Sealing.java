@@ -1,5 +1,8 @@
 package org.kalaja.engine;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -106,7 +109,7 @@ final class Sealing {
             throw new EngineException(Problem.UNAVAILABLE, "collection " + id.collection() + " is sealed and this node has no "
                     + "key-management service; start it with --kms");
         }
-        String subject = policy.subject() == null ? null : policy.subjectOf(parse(plain));
+        String subject = subjectOf(policy, plain);
         Keyring.DataKey key = keys(() -> ring.forWrite(id.collection(), subject));
         byte[] sealed = SealedBody.seal(key.id(), key.key(), id.collection(), id.key(), plain);
         boolean large = sealed.length > Blobs.THRESHOLD;
@@ -156,6 +159,48 @@ final class Sealing {
             throw new EngineException(Problem.ERASED, x.getMessage());
         } catch (KmsException x) {
             throw new EngineException(Problem.UNAVAILABLE, x.getMessage());
+        }
+    }
+
+    /**
+     * The subject {@code plain} names under {@code policy}, as {@link CollectionPolicy#subjectOf}
+     * finds it in the parsed body. Streams to the field instead when the pointer leads through
+     * objects only: a tree of every body cost more than sealing it. {@code plain} is normalized, so
+     * its member names are unique and the first match is the only one.
+     */
+    static @Nullable String subjectOf(CollectionPolicy policy, byte[] plain) {
+        String pointer = policy.subject();
+        if (pointer == null) return null;
+        Streamed found = streamedText(JsonPointer.compile(pointer), plain);
+        return found != null ? found.subject() : policy.subjectOf(parse(plain));
+    }
+
+    /** A subject decided while streaming: null when the body names none. */
+    private record Streamed(@Nullable String subject) {}
+
+    /** The text at {@code pointer}, or null when streaming cannot decide it as the tree would (arrays, non-string values). */
+    private static @Nullable Streamed streamedText(JsonPointer pointer, byte[] json) {
+        try (JsonParser p = JsonBodies.mapper().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return null;
+            JsonPointer at = pointer;
+            while (true) {
+                if (p.nextToken() != JsonToken.FIELD_NAME) return new Streamed(null);
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!name.equals(at.getMatchingProperty())) {
+                    p.skipChildren();
+                    continue;
+                }
+                at = at.tail();
+                if (at.matches()) {
+                    if (value != JsonToken.VALUE_STRING) return null;
+                    String text = p.getText();
+                    return new Streamed(text.isEmpty() ? null : text);
+                }
+                if (value != JsonToken.START_OBJECT) return null;
+            }
+        } catch (IOException e) {
+            return null;
         }
     }
 

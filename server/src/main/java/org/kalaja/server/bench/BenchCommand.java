@@ -2,6 +2,7 @@ package org.kalaja.server.bench;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -29,14 +30,19 @@ public final class BenchCommand {
         @Option(names = "--json", description = "print a JSON array of results on stdout (progress goes to stderr)")
         boolean json;
 
+        @Option(names = "--sealed", description = "also write the records into a sealed collection in every run, with a data key "
+                + "per applicant and with the collection's hourly key, and report each against the unsealed ledger side")
+        boolean sealed;
+
         @Override
         public Integer call() throws Exception {
             if (records < 1 || runs < 1) {
                 System.err.println("--records and --runs must be at least 1");
                 return 2;
             }
-            System.err.printf(Locale.ROOT, "bench append: %,d records of 1 KiB, %d runs per side, engines %s%n", records, runs, engines);
-            List<BenchResult> results = new AppendBench(records, runs, System.err).run(engines);
+            System.err.printf(Locale.ROOT, "bench append: %,d records of 1 KiB, %d runs per side, engines %s%s; load average %.2f%n", records,
+                    runs, engines, sealed ? ", sealed sides too" : "", loadAverage());
+            List<BenchResult> results = new AppendBench(records, runs, sealed, System.err).run(engines);
             if (json) {
                 System.out.println(results.stream().map(BenchResult::toJson).collect(Collectors.joining(",", "[", "]")));
             } else {
@@ -49,9 +55,32 @@ public final class BenchCommand {
                 }
                 System.out.println("(medians of " + runs + " runs; ledger = durable acknowledged writes; integrate = time after the last "
                         + "acknowledgement until a signed checkpoint covered every record)");
+                if (sealed) printSealed(results);
             }
             return 0;
         }
+
+        private void printSealed(List<BenchResult> results) {
+            System.out.println();
+            System.out.printf("%-11s %14s %16s %7s %16s %7s %26s%n", "engine", "ledger/s", "sealed subject/s", "ratio", "sealed hourly/s",
+                    "ratio", "cpu µs: ledger subj hourly");
+            for (BenchResult r : results) {
+                BenchResult.Sealed s = Objects.requireNonNull(r.sealed());
+                System.out.printf(Locale.ROOT, "%-11s %,14.0f %,16.0f %7.2f %,16.0f %7.2f %12.1f %6.1f %6.1f%n", r.engine(), r.ledgerPerS(),
+                        s.subject().perS(), s.subject().ratio(), s.hourly().perS(), s.hourly().ratio(), r.ledgerCpuUs(), s.subject().cpuUs(),
+                        s.hourly().cpuUs());
+            }
+            for (BenchResult r : results) {
+                System.out.printf(Locale.ROOT, "%s: a new applicant's data key adds %.2f ms to its first write%n", r.engine(),
+                        Objects.requireNonNull(r.sealed()).newSubjectMs());
+            }
+            System.out.println("(ratio = sealed / unsealed ledger writes per second within each run, median over the runs; subject = a data "
+                    + "key per applicant, the 1,024 keys created before the clock starts; hourly = the collection's key of the hour)");
+        }
+    }
+
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     @Command(name = "recover", mixinStandardHelpOptions = true,
@@ -64,21 +93,32 @@ public final class BenchCommand {
         @Option(names = "--json", description = "print a JSON object on stdout (progress goes to stderr)")
         boolean json;
 
+        @Option(names = "--sealed", description = "also build the same records as a sealed collection (a data key per owner), ship and "
+                + "recover both logs, check the sealed log's keys, and read every record of both back through the engine")
+        boolean sealed;
+
         @Override
         public Integer call() throws Exception {
             if (records < 1) {
                 System.err.println("--records must be at least 1");
                 return 2;
             }
-            System.err.printf(Locale.ROOT, "bench recover: %,d records of 1 KiB; load average %.2f%n", records,
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            RecoverBench.Result r = new RecoverBench(records, System.err).run();
+            System.err.printf(Locale.ROOT, "bench recover: %,d records of 1 KiB%s; load average %.2f%n", records,
+                    sealed ? ", plain and sealed" : "", loadAverage());
+            RecoverBench.Result r = new RecoverBench(records, sealed, System.err).run();
             if (json) {
                 System.out.println(r.toJson());
             } else {
                 System.out.printf(Locale.ROOT, "%nrecords %,d: recover %.2f s, pg_dump + pg_restore %.2f s, ratio %.2f;"
                         + " verify %,.0f MB/s, raw SHA-256 %,.0f MB/s (%,.0f on one core)%n", r.records(), r.recoverS(), r.pgDumpRestoreS(),
                         r.ratio(), r.verifyMbS(), r.sha256MbS(), r.sha256OneCoreMbS());
+                RecoverBench.Sealed s = r.sealed();
+                if (s != null) {
+                    System.out.printf(Locale.ROOT, "sealed log (%,d data keys): recover %.2f s + key check %.2f s against %.2f s plain, ratio %.2f;"
+                            + " read back every record: sealed %.2f s, plain %.2f s (ratio %.2f); again, keys cached: sealed %.2f s, plain %.2f s"
+                            + " (ratio %.2f)%n", s.keys(), s.recoverSealedS(), s.keyCheckS(), s.recoverPlainS(), s.recoverRatio(), s.readSealedS(),
+                            s.readPlainS(), s.readSealedS() / s.readPlainS(), s.rereadSealedS(), s.rereadPlainS(), s.rereadSealedS() / s.rereadPlainS());
+                }
             }
             return 0;
         }

@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 
 /** What every benchmark needs: the process's CPU time, medians, and removing its scratch directory. */
 final class BenchSupport {
+    /** The passphrase of the benches' keystores of sealed data: they live and die in a scratch directory. */
+    static final char[] PASSPHRASE = "kalaja bench passphrase".toCharArray();
+
     private BenchSupport() {
     }
 

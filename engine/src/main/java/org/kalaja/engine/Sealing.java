@@ -115,7 +115,8 @@ final class Sealing {
         boolean large = sealed.length > Blobs.THRESHOLD;
         return new Mutation(kind, caller, id, large ? BodyType.BLOB_REF : BodyType.SEALED,
                 large ? Blobs.reference(sealed, SealedBody.CONTENT_TYPE) : sealed, large ? sealed : new byte[0],
-                expectedVersion, idempotencyKey, guarded, new Mutation.Sealed(plain, this::plain));
+                // The plain text is kept only to compare a retry with: without an idempotency key there is none.
+                expectedVersion, idempotencyKey, guarded, idempotencyKey.isEmpty() ? null : new Mutation.Sealed(plain, this::plain));
     }
 
     /** The plain body of {@code e}: JSON as it is, a blob resolved, a sealed body opened. */

@@ -192,6 +192,27 @@ public abstract class SealingContract {
     }
 
     @Test
+    void writersOfManyNewSubjectsAtOnceGetOneKeyPerSubjectAndEveryRecordReadsBack() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < 240; i++) {
+                String key = "m" + i;
+                byte[] body = ("{\"personal_number\":\"N" + (i % 40) + "\",\"i\":" + i + "}").getBytes(UTF_8);
+                writes.add(pool.submit(() -> engine.put(CLERK, "citizens", key, body, -1, "").get()));
+            }
+            java.util.Set<String> keyIds = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<WriteResult> w : writes) {
+                keyIds.add(org.kalaja.engine.seal.SealedBody.keyId(entry(w.get().index()).body()));
+            }
+            assertThat(keyIds).as("one key per subject, however many writers raced to create it").hasSize(40);
+        } finally {
+            pool.shutdown();
+        }
+        for (int i = 0; i < 240; i++) assertThat(read("m" + i)).contains("\"i\":" + i + "}");
+    }
+
+    @Test
     void aRetryWithTheSameIdempotencyKeyIsRecognisedThoughSealingIsRandomised() throws Exception {
         byte[] body = "{\"personal_number\":\"A1\"}".getBytes(UTF_8);
         WriteResult first = engine.put(CLERK, "citizens", "x", body, -1, "req-1").get();

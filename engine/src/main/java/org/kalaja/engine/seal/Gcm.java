@@ -16,7 +16,17 @@ import javax.crypto.spec.GCMParameterSpec;
 final class Gcm {
     static final int NONCE = 12;
     static final int TAG = 16;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Nonces from a DRBG per thread: the default SecureRandom reads the kernel under a lock shared by
+     * every writer thread; a DRBG seeded from it is as unpredictable and does not queue.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOMS = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    });
     /**
      * The default provider's cipher, one per thread: {@code Cipher.getInstance} walks the provider
      * list on every call, which cost more than encrypting a 1 KiB body. Every use starts with
@@ -39,16 +49,23 @@ final class Gcm {
     }
 
     static byte[] seal(Provider provider, SecretKey key, byte[] plain, byte[] aad) {
+        return seal(provider, key, plain, aad, new byte[0]);
+    }
+
+    /** {@code prefix} ‖ nonce ‖ ciphertext ‖ tag, in one array: a sealed body's header goes in front without a second copy. */
+    static byte[] seal(Provider provider, SecretKey key, byte[] plain, byte[] aad, byte[] prefix) {
         byte[] nonce = new byte[NONCE];
-        RANDOM.nextBytes(nonce);
+        RANDOMS.get().nextBytes(nonce);
         try {
             Cipher c = cipher(provider);
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
             c.updateAAD(aad);
-            byte[] out = new byte[NONCE + c.getOutputSize(plain.length)];
-            System.arraycopy(nonce, 0, out, 0, NONCE);
-            int n = c.doFinal(plain, 0, plain.length, out, NONCE);
-            return n == out.length - NONCE ? out : Arrays.copyOf(out, NONCE + n);
+            int start = prefix.length + NONCE;
+            byte[] out = new byte[start + c.getOutputSize(plain.length)];
+            System.arraycopy(prefix, 0, out, 0, prefix.length);
+            System.arraycopy(nonce, 0, out, prefix.length, NONCE);
+            int n = c.doFinal(plain, 0, plain.length, out, start);
+            return n == out.length - start ? out : Arrays.copyOf(out, start + n);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed: " + e.getMessage(), e);
         }

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -99,6 +101,9 @@ public final class Keyring {
     private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
     /** The live key new bodies get, by the id of its first generation (see {@link #loadOrCreate}). */
     private final Map<String, DataKey> writing = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<DataKey>> creating = new ConcurrentHashMap<>();
+    /** Subjects of recent writes and their pseudonyms: an HMAC per write costs more than the lookup. */
+    private final Map<String, String> pseudonyms = new ConcurrentHashMap<>();
     /** Key creation holds it shared; a rotation's switch to a new KEK holds it exclusively. */
     private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
     private volatile String currentKek;
@@ -166,6 +171,8 @@ public final class Keyring {
 
     /** The pseudonym of {@code subject} in key ids: 32 hex digits of an HMAC-SHA256 under the pseudonyms key. */
     public String pseudonym(String subject) {
+        String known = pseudonyms.get(subject);
+        if (known != null) return known;
         SecretKey key = pseudonymKey();
         Mac mac = MACS.get();
         try {
@@ -174,7 +181,10 @@ public final class Keyring {
             throw new IllegalStateException("HMAC-SHA256 refused its key: " + e.getMessage(), e);
         }
         byte[] h = mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(h, 0, 16);
+        String pseudonym = HexFormat.of().formatHex(h, 0, 16);
+        if (pseudonyms.size() >= CACHE_LIMIT) pseudonyms.clear();
+        pseudonyms.put(subject, pseudonym);
+        return pseudonym;
     }
 
     /**
@@ -373,27 +383,63 @@ public final class Keyring {
     /**
      * The live key of {@code base}: its first generation {@code base} itself, or, once that was
      * destroyed (the subject was erased and data about them is written again), {@code base.2},
-     * {@code base.3}, …, created when none is live.
+     * {@code base.3}, …, created when none is live. Keys of different ids are found or created in
+     * parallel (a new key is a durable write: one at a time would cap new subjects at a few hundred a
+     * second); writers of one id wait for the first.
      */
     private DataKey loadOrCreate(String base, String scope, @Nullable String collection) {
-        switching.readLock().lock();
-        try {
-            synchronized (this) {
-                DataKey known = writing.get(base);
-                if (known != null) return known;
-                String id = base;
-                Optional<Current> c = records.current(id);
-                for (int generation = 2; c.isPresent() && c.get().destroyed(); generation++) {
-                    id = base + "." + generation;
-                    c = records.current(id);
-                }
-                DataKey key = new DataKey(id, c.isPresent() ? remember(id, unwrap(id, c.get())) : create(id, scope, collection));
+        while (true) {
+            DataKey known = writing.get(base);
+            if (known != null) return known;
+            CompletableFuture<DataKey> mine = new CompletableFuture<>();
+            CompletableFuture<DataKey> running = creating.putIfAbsent(base, mine);
+            if (running != null) {
+                joined(running);
+                continue;
+            }
+            try {
+                DataKey key = findOrCreate(base, scope, collection);
                 if (writing.size() >= CACHE_LIMIT) writing.clear();
                 writing.put(base, key);
+                // A destroy that wrote before this put evicted nothing: never hand out a destroyed key.
+                if (records.current(key.id()).map(Current::destroyed).orElse(false)) {
+                    writing.remove(base, key);
+                    cache.remove(key.id());
+                    mine.complete(key);
+                    continue;
+                }
+                mine.complete(key);
                 return key;
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                creating.remove(base, mine);
             }
+        }
+    }
+
+    private DataKey findOrCreate(String base, String scope, @Nullable String collection) {
+        switching.readLock().lock();
+        try {
+            String id = base;
+            Optional<Current> c = records.current(id);
+            for (int generation = 2; c.isPresent() && c.get().destroyed(); generation++) {
+                id = base + "." + generation;
+                c = records.current(id);
+            }
+            return new DataKey(id, c.isPresent() ? remember(id, unwrap(id, c.get())) : create(id, scope, collection));
         } finally {
             switching.readLock().unlock();
+        }
+    }
+
+    private static void joined(CompletableFuture<DataKey> running) {
+        try {
+            running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
         }
     }
 

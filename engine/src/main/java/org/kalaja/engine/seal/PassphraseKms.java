@@ -13,7 +13,9 @@ import java.security.UnrecoverableKeyException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
@@ -34,6 +36,12 @@ public final class PassphraseKms implements Kms {
     private final Path file;
     private final char[] passphrase;
     private final KeyStore store;
+    /**
+     * KEKs read from {@link #store}: reading one derives a key from the passphrase (PBKDF2, about
+     * 10 ms of CPU), once per KEK rather than once per wrap. No weaker than keeping the passphrase,
+     * which this object holds anyway until {@link #close}.
+     */
+    private final Map<String, SecretKey> unlocked = new HashMap<>();
 
     private PassphraseKms(Path file, char[] passphrase, KeyStore store) {
         this.file = file;
@@ -121,6 +129,7 @@ public final class PassphraseKms implements Kms {
     @Override
     public synchronized void destroy(String kek) {
         try {
+            unlocked.remove(kek);
             if (!store.containsAlias(kek)) return;
             store.deleteEntry(kek);
             save();
@@ -130,11 +139,15 @@ public final class PassphraseKms implements Kms {
     }
 
     private synchronized SecretKey key(String kek) {
+        SecretKey known = unlocked.get(kek);
+        if (known != null) return known;
         try {
             if (!store.containsAlias(kek)) {
                 throw new KmsException(KmsException.Kind.MISSING, "the " + describe() + " has no KEK " + kek);
             }
-            return (SecretKey) store.getKey(kek, passphrase);
+            SecretKey key = (SecretKey) store.getKey(kek, passphrase);
+            unlocked.put(kek, key);
+            return key;
         } catch (GeneralSecurityException e) {
             throw new KmsException(KmsException.Kind.UNAVAILABLE, "cannot read " + kek + " from " + file + ": " + e.getMessage(), e);
         }
@@ -168,6 +181,7 @@ public final class PassphraseKms implements Kms {
 
     @Override
     public synchronized void close() {
+        unlocked.clear();
         Arrays.fill(passphrase, '\0');
     }
 }

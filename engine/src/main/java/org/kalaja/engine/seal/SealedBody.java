@@ -2,7 +2,6 @@ package org.kalaja.engine.seal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 
@@ -34,10 +33,7 @@ public final class SealedBody {
     /** Seals {@code plain} for record {@code collection}/{@code key} under data key {@code keyId}. */
     public static byte[] seal(String keyId, SecretKey key, String collection, String recordKey, byte[] plain) {
         byte[] header = header(keyId);
-        byte[] sealed = Gcm.seal(key, plain, aad(header, collection, recordKey));
-        byte[] out = Arrays.copyOf(header, header.length + sealed.length);
-        System.arraycopy(sealed, 0, out, header.length, sealed.length);
-        return out;
+        return Gcm.seal(null, key, plain, aad(header, collection, recordKey), header);
     }
 
     /** The id of the data key that sealed {@code body}. */

@@ -84,7 +84,8 @@ class SealedEverywhereTest {
                     "Mirela Portal-Kastrati", "L10293847N", "mirela.kastrati@example.al", "a-long-password-for-2026");
 
             awaitVaults(node);
-            awaitExport(audit, "citizens");
+            // The sealed read reaches the export in the sentinel's next ACCESS batch, after the writes.
+            awaitExport(audit, "\"sealed\":true");
             List<String> secrets = List.of("Drita Zogaj-Marku", "J90817263K", "Confidential-Diagnosis-4471", "Besnik Kept-Alive",
                     "K55501234M", "Mirela Portal-Kastrati", "L10293847N", "mirela.kastrati@example.al");
             String store = bytesUnder(data);

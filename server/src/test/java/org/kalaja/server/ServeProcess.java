@@ -71,7 +71,8 @@ final class ServeProcess {
     /** The keystore passphrase and the PIN are never inherited from the build's environment: a test names them or has none. */
     private static Process launch(List<String> args, Path output, Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "org.kalaja.server.Main"));
+        // The launcher gives serve 512 MiB to start with; 256 was seen too little under a loaded CI machine (an empty 500).
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "org.kalaja.server.Main"));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("KALAJA_BOOTSTRAP_TOKEN", TOKEN);
@@ -110,6 +111,12 @@ final class ServeProcess {
             printed = output();
         }
         return printed;
+    }
+
+    /** The last 8,000 characters the node printed: what a failure message needs. */
+    private String tail() throws IOException {
+        String all = output();
+        return all.length() <= 8000 ? all : all.substring(all.length() - 8000);
     }
 
     String output() throws IOException {
@@ -174,9 +181,17 @@ final class ServeProcess {
     String read(String collection, String key, String token) throws Exception {
         HttpRequest get = HttpRequest.newBuilder(URI.create(url + "/api/v1/records/" + collection + "/" + key))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build();
-        HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(get, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + key + " failed (" + e + "); the node " + (process.isAlive() ? "runs" : "exited")
+                    + " and printed:\n" + tail(), e);
+        }
         if (response.statusCode() == 404) return null;
-        if (response.statusCode() != 200) throw new AssertionError("GET " + key + ": " + response.statusCode() + " " + response.body());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + key + ": " + response.statusCode() + " " + response.body() + "; the node printed:\n" + tail());
+        }
         return response.body();
     }
 

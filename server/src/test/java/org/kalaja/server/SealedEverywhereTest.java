@@ -3,6 +3,7 @@ package org.kalaja.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -34,7 +35,8 @@ import org.kalaja.sentinel.state.StateAudit;
 
 /**
  * Issue 6's proof, end to end on one node: personal data written through the API and the portal is
- * nowhere in clear (the SQLite files, every vault object, the audit export), while data that is not
+ * nowhere in clear (the SQLite files, every vault object, the audit export; on PostgreSQL, a dump of
+ * the database), while data that is not
  * sealed is found by the same search; an erasure approved by a second administrator makes the subject's
  * data unreadable, also in a vault copied before the erasure, while {@code verify} of the store and of the
  * vault still passes; recovery with the keys brings back everyone else in clear.
@@ -43,6 +45,9 @@ import org.kalaja.sentinel.state.StateAudit;
 class SealedEverywhereTest {
     private static final String PASSPHRASE = "sealed-everywhere-passphrase";
     private static final Map<String, String> ENV = Map.of(KmsOptions.PASSPHRASE_ENV, PASSPHRASE);
+    /** What {@link #writePersonalData} writes that must never be found in clear. */
+    private static final List<String> SECRETS = List.of("Drita Zogaj-Marku", "J90817263K", "Confidential-Diagnosis-4471",
+            "Besnik Kept-Alive", "K55501234M", "Mirela Portal-Kastrati", "L10293847N", "mirela.kastrati@example.al");
 
     @TempDir
     Path data;
@@ -72,29 +77,18 @@ class SealedEverywhereTest {
         Account mirela;
         Path vaultBeforeErasure = outside.resolve("vault-copy");
         try {
-            assertThat(send(base, "PUT", "/api/v1/records/citizens/c1", first,
-                    "{\"personal_number\": \"J90817263K\", \"name\": \"Drita Zogaj-Marku\", \"note\": \"Confidential-Diagnosis-4471\"}")
-                    .statusCode()).isEqualTo(201);
-            assertThat(send(base, "PUT", "/api/v1/records/citizens/c2", first,
-                    "{\"personal_number\": \"K55501234M\", \"name\": \"Besnik Kept-Alive\"}").statusCode()).isEqualTo(201);
-            assertThat(send(base, "PUT", "/api/v1/records/towns/tirana", first, "{\"name\": \"Plain-Control-Tirana\"}").statusCode())
-                    .isEqualTo(201);
-            assertThat(send(base, "GET", "/api/v1/records/citizens/c1", first, null).body()).contains("Drita Zogaj-Marku");
-            mirela = portal[0].identity().accounts().registerCitizen(new Who("anonymous", "", "", "127.0.0.1", "test"),
-                    "Mirela Portal-Kastrati", "L10293847N", "mirela.kastrati@example.al", "a-long-password-for-2026");
+            mirela = writePersonalData(base, first, portal[0]);
 
             awaitVaults(node);
             // The sealed read reaches the export in the sentinel's next ACCESS batch, after the writes.
             awaitExport(audit, "\"sealed\":true");
-            List<String> secrets = List.of("Drita Zogaj-Marku", "J90817263K", "Confidential-Diagnosis-4471", "Besnik Kept-Alive",
-                    "K55501234M", "Mirela Portal-Kastrati", "L10293847N", "mirela.kastrati@example.al");
             String store = bytesUnder(data);
             String vaulted = bytesUnder(vault);
             String exported = Files.readString(audit, UTF_8);
             assertThat(contains(store, "Plain-Control-Tirana")).as("control: the store search finds unsealed data").isTrue();
             assertThat(contains(vaulted, "Plain-Control-Tirana")).as("control: the vault search finds unsealed data").isTrue();
             assertThat(exported).as("the export has the sealed read").contains("\"sealed\":true");
-            for (String secret : secrets) {
+            for (String secret : SECRETS) {
                 assertThat(contains(store, secret)).as("\"%s\" in the data directory", secret).isFalse();
                 assertThat(contains(vaulted, secret)).as("\"%s\" in a vault object", secret).isFalse();
                 assertThat(contains(exported, secret)).as("\"%s\" in the audit export", secret).isFalse();
@@ -145,6 +139,49 @@ class SealedEverywhereTest {
                 "--keystore", data.resolve("keys").resolve("kalaja.p12").toString());
         assertThat(old.getKey()).as(old.getValue()).isEqualTo(3);
         assertThat(old.getValue()).contains("MISSING KEY").contains("kek-1");
+    }
+
+    @Test
+    void onPostgresqlADumpOfTheDatabaseHoldsNoneOfIt() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on").start()) {
+            try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE sealed ENCODING 'UTF8'");
+            }
+            String url = "postgresql://localhost:" + postgres.getPort() + "/sealed?user=postgres&password=x";
+            Node node = Node.open(data, StoreLocation.of(data, url), EngineConfig.defaults().withCheckpointInterval(Duration.ofMillis(50)),
+                    null, Node.Shipping.none(), NodeSentinel.Options.defaults(), KeyOptions.keystore(PASSPHRASE, "citizens=/personal_number"));
+            Portal[] portal = {null};
+            HttpApi api = HttpApi.start(node, "127.0.0.1", 0, servedAt -> portal[0] =
+                    NodePortal.open(node, new PortalConfig(data, null, URI.create(servedAt), null, false)));
+            try {
+                writePersonalData("http://127.0.0.1:" + api.port(), node.tokens().create(Caller.SYSTEM, Role.ADMIN, "dpo").token(), portal[0]);
+            } finally {
+                api.close();
+                node.close();
+            }
+            Process dump = new ProcessBuilder(Files.isExecutable(Path.of("/usr/bin/pg_dump")) ? "/usr/bin/pg_dump" : "pg_dump",
+                    "--no-owner", "-h", "localhost", "-p", Integer.toString(postgres.getPort()), "-U", "postgres", "sealed")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String dumped = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(dump.waitFor()).as("pg_dump's exit code").isZero();
+            assertThat(contains(dumped, "Plain-Control-Tirana")).as("control: the dump search finds unsealed data").isTrue();
+            for (String secret : SECRETS) assertThat(contains(dumped, secret)).as("\"%s\" in the PostgreSQL dump", secret).isFalse();
+        }
+    }
+
+    /** Personal data through the API (a sealed collection, read back once) and the portal (a citizen's account); an unsealed control. */
+    private Account writePersonalData(String base, String token, Portal portal) throws Exception {
+        assertThat(send(base, "PUT", "/api/v1/records/citizens/c1", token,
+                "{\"personal_number\": \"J90817263K\", \"name\": \"Drita Zogaj-Marku\", \"note\": \"Confidential-Diagnosis-4471\"}")
+                .statusCode()).isEqualTo(201);
+        assertThat(send(base, "PUT", "/api/v1/records/citizens/c2", token,
+                "{\"personal_number\": \"K55501234M\", \"name\": \"Besnik Kept-Alive\"}").statusCode()).isEqualTo(201);
+        assertThat(send(base, "PUT", "/api/v1/records/towns/tirana", token, "{\"name\": \"Plain-Control-Tirana\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(send(base, "GET", "/api/v1/records/citizens/c1", token, null).body()).contains("Drita Zogaj-Marku");
+        return portal.identity().accounts().registerCitizen(new Who("anonymous", "", "", "127.0.0.1", "test"),
+                "Mirela Portal-Kastrati", "L10293847N", "mirela.kastrati@example.al", "a-long-password-for-2026");
     }
 
     private static String erasedRead(Node node) {

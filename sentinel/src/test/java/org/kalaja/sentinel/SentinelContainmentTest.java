@@ -132,9 +132,15 @@ class SentinelContainmentTest {
         assertThat(node.engine.list("people", "", 1000)).hasSize(54);
         node.sentinel.flush();
         assertThat(node.sentinel.incidents().list()).as("one attack, one incident").hasSize(1);
-        assertThat(node.entriesFrom(0)).filteredOn(e -> e.actor().equals("sentinel")).extracting(e -> e.kind() + " " + e.collection())
-                .as("requests racing the triggering one add no entries").containsExactlyInAnyOrder("INCIDENT kalaja.incidents",
-                        "TOKEN_REVOKED kalaja.tokens", "CONFIG_CHANGED kalaja.frozen", "CONFIG_CHANGED kalaja.incidents");
+        List<String> written = node.entriesFrom(0).stream().filter(e -> e.actor().equals("sentinel")).map(e -> e.kind() + " " + e.collection())
+                .toList();
+        // A racing request whose event is older than the trigger's moves the incident's start earlier: the incident
+        // record (there is one incident, asserted above) is then written again (Responder: "a finding may only have
+        // moved the start earlier"). Nothing else.
+        assertThat(written).as("the incident record").contains("CONFIG_CHANGED kalaja.incidents");
+        assertThat(written.stream().filter(w -> !w.equals("CONFIG_CHANGED kalaja.incidents")).toList())
+                .as("requests racing the triggering one add no other entries").containsExactlyInAnyOrder("INCIDENT kalaja.incidents",
+                        "TOKEN_REVOKED kalaja.tokens", "CONFIG_CHANGED kalaja.frozen");
     }
 
     @Test

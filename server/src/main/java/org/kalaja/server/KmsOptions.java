@@ -21,7 +21,7 @@ import org.kalaja.engine.CollectionPolicy;
 import org.kalaja.engine.EngineException;
 import org.kalaja.engine.KeyRecords;
 import org.kalaja.engine.Names;
-import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.seal.KeyCensus;
 import org.kalaja.engine.seal.Kms;
 import org.kalaja.engine.seal.KmsException;
 import org.kalaja.engine.seal.PassphraseKms;
@@ -96,10 +96,10 @@ final class KmsOptions {
      */
     void refuseNewKeystoreForOldKeys(StoreLocation location, Path dataDir) {
         if (created.isEmpty() || location instanceof StoreLocation.Sqlite sqlite && !Files.exists(sqlite.file())) return;
-        Keyring.Check c;
+        KeyCensus.Check c;
         // Read before the node starts: a refused start must not have written anything (not even the sentinel's view of it).
         try (Store store = location.openForReading()) {
-            c = Keyring.check(null, KeyRecords.readOnly(store));
+            c = KeyCensus.check(null, KeyRecords.readOnly(store));
         }
         if (c.live() == 0) return;
         throw new IllegalArgumentException("the log holds " + c.live() + " live data keys of sealed data, wrapped under "

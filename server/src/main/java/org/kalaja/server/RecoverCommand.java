@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.KeyRecords;
 import org.kalaja.engine.VerificationException;
 import org.kalaja.engine.recovery.Recovery;
-import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.seal.KeyCensus;
 import org.kalaja.engine.seal.Kms;
 import org.kalaja.engine.seal.KmsException;
 import org.kalaja.engine.spi.Store;
@@ -101,7 +101,7 @@ final class RecoverCommand implements Callable<Integer> {
             Recovery.Summary s = Recovery.recover(vaults, keys::resolve, store, options, System.err::println);
             if (signingKey != null) installKey(signingKey, s, keyFile);
             print(s, keyFile, signingKey != null);
-            Keyring.Check check = Keyring.check(sealing, KeyRecords.readOnly(store));
+            KeyCensus.Check check = KeyCensus.check(sealing, KeyRecords.readOnly(store));
             int exit = printKeys(check, sealing, installedKeystore(dataDir));
             installKeystore(check, dataDir);
             return exit;
@@ -153,7 +153,7 @@ final class RecoverCommand implements Callable<Integer> {
      * does not (another node's, an old copy) is left out, so that running recover again with the right
      * one is not refused as "another keystore" and serve does not start on the wrong KEKs.
      */
-    private void installKeystore(Keyring.Check check, Path dataDir) throws IOException {
+    private void installKeystore(KeyCensus.Check check, Path dataDir) throws IOException {
         Path target = installedKeystore(dataDir);
         if (keystore == null || !kms.equals("keystore") || Files.exists(target)) return;
         if (!check.readable()) {
@@ -172,7 +172,7 @@ final class RecoverCommand implements Callable<Integer> {
         System.out.println("keystore installed at " + target + "; `kalaja serve` opens it with the same " + KmsOptions.PASSPHRASE_ENV);
     }
 
-    private static int printKeys(Keyring.Check c, @Nullable Kms kms, Path keystoreHere) {
+    private static int printKeys(KeyCensus.Check c, @Nullable Kms kms, Path keystoreHere) {
         if (c.live() == 0 && c.destroyed() == 0) return 0;
         if (c.readable()) {
             System.out.printf(Locale.ROOT, "keys: all %,d live data keys of sealed data open under %s (%,d destroyed by erasure stay destroyed)%n",

@@ -18,6 +18,7 @@ import org.kalaja.engine.Names;
 import org.kalaja.engine.Principal;
 import org.kalaja.engine.RecordsEngine;
 import org.kalaja.engine.WriteResult;
+import org.kalaja.engine.seal.KeyCensus;
 import org.kalaja.engine.seal.Keyring;
 import org.kalaja.engine.shipping.Shipper;
 import org.kalaja.sentinel.Action;
@@ -65,7 +66,7 @@ final class SealingRoutes {
     private void keys(Context ctx) {
         HttpApi.requireAdmin(node, ctx);
         Keyring ring = keyring();
-        Keyring.Census census = ring.census();
+        KeyCensus.Census census = ring.census();
         ObjectNode out = HttpApi.JSON.createObjectNode().put("kms", ring.kms().describe()).put("current_kek", ring.currentKek());
         ArrayNode keks = out.putArray("keks");
         ring.kms().keks().forEach(keks::add);
@@ -73,10 +74,7 @@ final class SealingRoutes {
         ObjectNode byKek = out.putObject("live_by_kek");
         census.liveByKek().forEach(byKek::put);
         ObjectNode missing = out.putObject("missing_keks");
-        List<String> present = ring.kms().keks();
-        census.liveByKek().forEach((kek, n) -> {
-            if (!present.contains(kek)) missing.put(kek, n);
-        });
+        census.missing(ring.kms().keks()).forEach(missing::put);
         ArrayNode sealed = out.putArray("sealed_collections");
         node.engine().sealedCollections().forEach(sealed::add);
         HttpApi.writeJson(ctx, out);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.KeyRecords;
-import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.seal.KeyCensus;
 import org.kalaja.engine.seal.PassphraseKms;
 import org.kalaja.engine.vault.DirectoryVault;
 
@@ -56,7 +56,7 @@ class RecoverSealedTest {
             node.engine().put(ShippedLog.CLERK, "towns", "tirana", "{\"pop\": 1}".getBytes(StandardCharsets.UTF_8), -1, "").join();
             entries = node.engine().size();
             node.shipper().orElseThrow().published(entries - 1).get(60, TimeUnit.SECONDS);
-            liveKeys = Keyring.check(null, KeyRecords.readOnly(node.store())).live();
+            liveKeys = KeyCensus.check(null, KeyRecords.readOnly(node.store())).live();
         }
         keyFile = original.resolve(Node.KEY_FILE);
         keystore = original.resolve("keys").resolve("kalaja.p12");

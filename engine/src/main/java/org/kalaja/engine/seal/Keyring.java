@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +16,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -54,11 +48,9 @@ public final class Keyring {
     /** The system collection holding the key records. */
     public static final String COLLECTION = "kalaja.keys";
     static final String PSEUDONYMS = "pseudonyms";
-    private static final String KEK_PREFIX = "kek:";
+    static final String KEK_PREFIX = "kek:";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter YEAR = DateTimeFormatter.ofPattern("yyyy").withZone(ZoneOffset.UTC);
     /** Unwrapped keys kept in memory; past this many the cache starts over (a cheap bound, not an LRU). */
     private static final int CACHE_LIMIT = 200_000;
     /** The actor of key events the keyring makes by itself (new keys, KEKs found in the KMS). */
@@ -97,7 +89,7 @@ public final class Keyring {
 
     private final Kms kms;
     private final Records records;
-    private final Clock clock;
+    private final KeyIds ids;
     private final Map<String, SecretKey> cache = new ConcurrentHashMap<>();
     /** The live key new bodies get, by the id of its first generation (see {@link #loadOrCreate}). */
     private final Map<String, DataKey> writing = new ConcurrentHashMap<>();
@@ -108,20 +100,11 @@ public final class Keyring {
     private final ReentrantReadWriteLock switching = new ReentrantReadWriteLock();
     private volatile String currentKek;
     private volatile @Nullable SecretKey pseudonymKey;
-    private volatile @Nullable Period hourPeriod;
-    private volatile @Nullable Period yearPeriod;
-    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
-        try {
-            return Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable: " + e.getMessage(), e);
-        }
-    });
 
     private Keyring(Kms kms, Records records, Clock clock, String currentKek) {
         this.kms = kms;
         this.records = records;
-        this.clock = clock;
+        this.ids = new KeyIds(clock);
         this.currentKek = currentKek;
     }
 
@@ -148,9 +131,7 @@ public final class Keyring {
 
     /** The key that seals a new body of {@code collection}, for {@code subject} or for nobody in particular. */
     public DataKey forWrite(String collection, @Nullable String subject) {
-        String base = subject == null
-                ? "c:" + collection + ":" + period(HOUR)
-                : "s:" + pseudonym(subject) + ":" + collection + ":" + period(YEAR);
+        String base = subject == null ? ids.ofCollection(collection) : ids.ofSubject(pseudonym(subject), collection);
         DataKey key = writing.get(base);
         return key != null ? key : loadOrCreate(base, subject == null ? "collection" : "subject", collection);
     }
@@ -173,40 +154,11 @@ public final class Keyring {
     public String pseudonym(String subject) {
         String known = pseudonyms.get(subject);
         if (known != null) return known;
-        SecretKey key = pseudonymKey();
-        Mac mac = MACS.get();
-        try {
-            mac.init(key);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 refused its key: " + e.getMessage(), e);
-        }
-        byte[] h = mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
-        String pseudonym = HexFormat.of().formatHex(h, 0, 16);
+        String pseudonym = KeyIds.pseudonym(pseudonymKey(), subject);
         if (pseudonyms.size() >= CACHE_LIMIT) pseudonyms.clear();
         pseudonyms.put(subject, pseudonym);
         return pseudonym;
     }
-
-    /**
-     * The current hour or year as {@code format} writes it, formatted once an hour rather than once
-     * per write (sealing is on every write's path).
-     */
-    private String period(DateTimeFormatter format) {
-        long now = clock.millis();
-        long hour = now / 3_600_000L;
-        Period p = format == HOUR ? hourPeriod : yearPeriod;
-        if (p == null || p.hour != hour) {
-            p = new Period(hour, format.format(java.time.Instant.ofEpochMilli(now)));
-            if (format == HOUR) {
-                hourPeriod = p;
-            } else {
-                yearPeriod = p;
-            }
-        }
-        return p.text;
-    }
-
-    private record Period(long hour, String text) {}
 
     /**
      * Destroys every data key of {@code subject} (an erasure request): afterwards the node refuses
@@ -221,7 +173,7 @@ public final class Keyring {
     /** {@link #shred} by the subject's {@link #pseudonym}, for an erasure approved by a second administrator. */
     public List<String> shredPseudonym(Caller caller, String pseudonym, String reason) {
         if (!pseudonym.matches("[0-9a-f]{32}")) throw new IllegalArgumentException("a pseudonym is 32 lower-case hex digits, got " + pseudonym);
-        String prefix = "s:" + pseudonym + ":";
+        String prefix = KeyIds.subjectPrefix(pseudonym);
         List<String> destroyed = new ArrayList<>();
         forEachId(prefix, id -> {
             if (destroy(caller, id, reason)) destroyed.add(id);
@@ -291,75 +243,14 @@ public final class Keyring {
         return new Rotation(kek, rewrapped[0], destroyed);
     }
 
-    /** Data keys, live and destroyed, and the KEKs their current versions need. */
-    public record Census(int live, int destroyed, Map<String, Integer> liveByKek) {}
-
-    /** Counts the key records (one pass over {@code kalaja.keys}). */
-    public Census census() {
-        int[] counts = new int[2];
-        Map<String, Integer> byKek = new LinkedHashMap<>();
-        forEachId("", id -> {
-            if (id.startsWith(KEK_PREFIX)) return;
-            records.current(id).ifPresent(c -> {
-                if (c.destroyed()) {
-                    counts[1]++;
-                } else {
-                    counts[0]++;
-                    byKek.merge(c.body().path("kek").asText(), 1, Integer::sum);
-                }
-            });
-        });
-        return new Census(counts[0], counts[1], byKek);
+    /** Data keys, live and destroyed, and the KEKs their current versions need (one pass over {@code kalaja.keys}). */
+    public KeyCensus.Census census() {
+        return KeyCensus.count(records);
     }
 
     /** KEKs that live data keys need and the KMS does not have, with how many keys need each. */
     public Map<String, Integer> missingKeks() {
-        List<String> present = kms.keks();
-        Map<String, Integer> missing = new LinkedHashMap<>(census().liveByKek());
-        missing.keySet().removeAll(present);
-        return missing;
-    }
-
-    /**
-     * What a node rebuilt from vaults can read: every live data key unwrapped under {@code kms}, without
-     * writing anything.
-     *
-     * @param missing KEK → how many live keys need it and {@code kms} lacks it
-     * @param broken  KEK → how many live keys do not authenticate under the KEK of that name {@code kms}
-     *                holds (another service's KEK with the same name, or damaged wrapped bytes)
-     */
-    public record Check(int live, int destroyed, Map<String, Integer> missing, Map<String, Integer> broken) {
-        public boolean readable() {
-            return missing.isEmpty() && broken.isEmpty();
-        }
-    }
-
-    /** Unwraps every live data key of {@code records} under {@code kms} (null: no KMS, every key's KEK is missing). */
-    public static Check check(@Nullable Kms kms, Records records) {
-        int[] counts = new int[2];
-        Map<String, Integer> missing = new LinkedHashMap<>();
-        Map<String, Integer> broken = new LinkedHashMap<>();
-        forEachId(records, "", id -> {
-            if (id.startsWith(KEK_PREFIX)) return;
-            records.current(id).ifPresent(c -> {
-                if (c.destroyed()) {
-                    counts[1]++;
-                    return;
-                }
-                counts[0]++;
-                String kek = c.body().path("kek").asText();
-                if (kms == null) {
-                    missing.merge(kek, 1, Integer::sum);
-                    return;
-                }
-                try {
-                    kms.unwrap(kek, Base64.getDecoder().decode(c.body().path("wrapped").asText()), context(id));
-                } catch (KmsException e) {
-                    (e.kind() == KmsException.Kind.MISSING ? missing : broken).merge(kek, 1, Integer::sum);
-                }
-            });
-        });
-        return new Check(counts[0], counts[1], missing, broken);
+        return census().missing(kms.keks());
     }
 
     private boolean rewrap(Caller caller, String id, String kek) {
@@ -497,7 +388,7 @@ public final class Keyring {
         forEachId(records, prefix, action);
     }
 
-    private static void forEachId(Records records, String prefix, Consumer<String> action) {
+    static void forEachId(Records records, String prefix, Consumer<String> action) {
         String after = prefix;
         while (true) {
             List<String> page = records.ids(after, 500);
@@ -516,7 +407,8 @@ public final class Keyring {
         }
     }
 
-    private static byte[] context(String id) {
+    /** The authenticated data of a wrapped data key: the key's id, so that one wrapped key cannot pass for another. */
+    static byte[] context(String id) {
         return ("kalaja data key " + id).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -29,7 +29,7 @@ import org.kalaja.engine.TransparencyLog;
 import org.kalaja.engine.recovery.Recovery;
 import org.kalaja.engine.recovery.TrustedKeys;
 import org.kalaja.engine.recovery.VaultAudit;
-import org.kalaja.engine.seal.Keyring;
+import org.kalaja.engine.seal.KeyCensus;
 import org.kalaja.engine.seal.Kms;
 import org.kalaja.engine.seal.PassphraseKms;
 import org.kalaja.engine.shipping.LogSource;
@@ -82,7 +82,7 @@ public final class RecoverBench {
      *                        and the last of four (plain, sealed, sealed, plain)
      * @param recoverSealedS  the same for the sealed log, the middle two (the Merkle tree covers the
      *                        sealed bytes: nothing is decrypted)
-     * @param keyCheckS       unwrapping every data key of the recovered sealed log under the KMS ({@code Keyring.check})
+     * @param keyCheckS       unwrapping every data key of the recovered sealed log under the KMS ({@code KeyCensus.check})
      * @param keys            live data keys in the sealed log
      * @param readPlainS      {@code engine.get} of every record of the recovered plain log
      * @param readSealedS     the same on the sealed log: every body opened, each data key unwrapped on first use
@@ -217,7 +217,7 @@ public final class RecoverBench {
         try (Kms kms = PassphraseKms.open(keystore, BenchSupport.PASSPHRASE); Store plainStore = SqliteStore.open(plainDb);
                 Store sealedStore = SqliteStore.open(sealedDb)) {
             long c0 = System.nanoTime();
-            Keyring.Check check = Keyring.check(kms, KeyRecords.readOnly(sealedStore));
+            KeyCensus.Check check = KeyCensus.check(kms, KeyRecords.readOnly(sealedStore));
             double keyCheck = (System.nanoTime() - c0) / 1e9;
             if (!check.readable()) throw new IllegalStateException("the recovered sealed log's keys do not all open: " + check);
             progress.printf(Locale.ROOT, "recover: plain %.2f s, sealed %.2f s + %.2f s to check that its %,d data keys open%n", recoverPlain,

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +30,7 @@ import org.kalaja.portal.identity.Account;
 import org.kalaja.portal.store.Who;
 import org.kalaja.sentinel.export.FileSink;
 import org.kalaja.sentinel.state.StateAudit;
+import org.kalaja.testkit.ClearText;
 
 /**
  * Issue 6's proof, end to end on one node: personal data written through the API and the portal is
@@ -82,16 +81,16 @@ class SealedEverywhereTest {
             awaitVaults(node);
             // The sealed read reaches the export in the sentinel's next ACCESS batch, after the writes.
             awaitExport(audit, "\"sealed\":true");
-            String store = bytesUnder(data);
-            String vaulted = bytesUnder(vault);
+            String store = ClearText.under(data);
+            String vaulted = ClearText.under(vault);
             String exported = Files.readString(audit, UTF_8);
-            assertThat(contains(store, "Plain-Control-Tirana")).as("control: the store search finds unsealed data").isTrue();
-            assertThat(contains(vaulted, "Plain-Control-Tirana")).as("control: the vault search finds unsealed data").isTrue();
+            assertThat(ClearText.contains(store, "Plain-Control-Tirana")).as("control: the store search finds unsealed data").isTrue();
+            assertThat(ClearText.contains(vaulted, "Plain-Control-Tirana")).as("control: the vault search finds unsealed data").isTrue();
             assertThat(exported).as("the export has the sealed read").contains("\"sealed\":true");
             for (String secret : SECRETS) {
-                assertThat(contains(store, secret)).as("\"%s\" in the data directory", secret).isFalse();
-                assertThat(contains(vaulted, secret)).as("\"%s\" in a vault object", secret).isFalse();
-                assertThat(contains(exported, secret)).as("\"%s\" in the audit export", secret).isFalse();
+                assertThat(ClearText.contains(store, secret)).as("\"%s\" in the data directory", secret).isFalse();
+                assertThat(ClearText.contains(vaulted, secret)).as("\"%s\" in a vault object", secret).isFalse();
+                assertThat(ClearText.contains(exported, secret)).as("\"%s\" in the audit export", secret).isFalse();
             }
             copyTree(vault, vaultBeforeErasure);
 
@@ -160,13 +159,9 @@ class SealedEverywhereTest {
                 api.close();
                 node.close();
             }
-            Process dump = new ProcessBuilder(Files.isExecutable(Path.of("/usr/bin/pg_dump")) ? "/usr/bin/pg_dump" : "pg_dump",
-                    "--no-owner", "-h", "localhost", "-p", Integer.toString(postgres.getPort()), "-U", "postgres", "sealed")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String dumped = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-            assertThat(dump.waitFor()).as("pg_dump's exit code").isZero();
-            assertThat(contains(dumped, "Plain-Control-Tirana")).as("control: the dump search finds unsealed data").isTrue();
-            for (String secret : SECRETS) assertThat(contains(dumped, secret)).as("\"%s\" in the PostgreSQL dump", secret).isFalse();
+            String dumped = ClearText.pgDump(postgres.getPort(), "postgres", "sealed");
+            assertThat(ClearText.contains(dumped, "Plain-Control-Tirana")).as("control: the dump search finds unsealed data").isTrue();
+            for (String secret : SECRETS) assertThat(ClearText.contains(dumped, secret)).as("\"%s\" in the PostgreSQL dump", secret).isFalse();
         }
     }
 
@@ -211,22 +206,6 @@ class SealedEverywhereTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the audit export never named " + expected);
-    }
-
-    /** Every file under {@code dir}, one ISO-8859-1 character per byte, so a byte search is a string search. */
-    private static String bytesUnder(Path dir) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) all.writeBytes(Files.readAllBytes(f));
-        }
-        return all.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** {@code needle} as UTF-8, or as hex in either case (how dumps and JSON exports write binary). */
-    private static boolean contains(String haystack, String needle) {
-        String utf8 = new String(needle.getBytes(UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
-        String hex = HexFormat.of().formatHex(needle.getBytes(UTF_8));
-        return haystack.contains(utf8) || haystack.contains(hex) || haystack.contains(hex.toUpperCase(java.util.Locale.ROOT));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

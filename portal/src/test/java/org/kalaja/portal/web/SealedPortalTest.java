@@ -1,19 +1,12 @@
 package org.kalaja.portal.web;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +17,7 @@ import org.kalaja.engine.seal.Keyring;
 import org.kalaja.ledger.VerifierKey;
 import org.kalaja.portal.cases.Message;
 import org.kalaja.portal.identity.Account;
+import org.kalaja.testkit.ClearText;
 
 /**
  * The portal's personal data is sealed (issue 6): the database files hold none of a citizen's name, email,
@@ -50,19 +44,19 @@ class SealedPortalTest {
     @Test
     void theStoreFilesHoldNoNameEmailPersonalNumberAnswerOrLetterInClear() throws Exception {
         String stored = storedBytes();
-        assertThat(contains(stored, w.a.pending)).as("control: application references are keys, in clear").isTrue();
+        assertThat(ClearText.contains(stored, w.a.pending)).as("control: application references are keys, in clear").isTrue();
         String sealKey = w.fx.records().get("seal-keys", AuthzWorld.X).orElseThrow().json().path("vkey").asText();
-        assertThat(contains(stored, sealKey)).as("control: the plain seal-keys body is found").isTrue();
+        assertThat(ClearText.contains(stored, sealKey)).as("control: the plain seal-keys body is found").isTrue();
         for (AuthzWorld.Citizen c : List.of(w.a, w.b)) {
             Message letter = w.fx.portal.inbox().open(c.who(), c.account.id(), c.letter);
             List<String> secrets = List.of(c.account.name(), c.account.email(), c.account.personalNumber(), c.answerMarker,
                     letter.subject(), letter.body(), "Which hospital was the birth registered in?");
             for (String secret : secrets) {
-                assertThat(contains(stored, secret)).as("%s's \"%s\" in the store's files", c.label, secret).isFalse();
+                assertThat(ClearText.contains(stored, secret)).as("%s's \"%s\" in the store's files", c.label, secret).isFalse();
             }
         }
-        assertThat(contains(stored, "elira.hasani@gjendjecivile.gov.al")).as("a clerk's email").isFalse();
-        assertThat(contains(stored, "Elira Hasani")).as("a clerk's name").isFalse();
+        assertThat(ClearText.contains(stored, "elira.hasani@gjendjecivile.gov.al")).as("a clerk's email").isFalse();
+        assertThat(ClearText.contains(stored, "Elira Hasani")).as("a clerk's name").isFalse();
     }
 
     @Test
@@ -132,26 +126,8 @@ class SealedPortalTest {
         ring.rotate(DPO, () -> { });
     }
 
-    /** Every byte of every file in the store's directory (the database, its WAL and shared memory), one character each. */
+    /** Every byte of every file in the store's directory (the database, its WAL and shared memory). */
     private String storedBytes() throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(w.fx.storeDir)) {
-            walk.filter(Files::isRegularFile).forEach(files::add);
-        }
-        assertThat(files).as("the store's files").isNotEmpty();
-        for (Path f : files) all.write(Files.readAllBytes(f));
-        return all.toString(ISO_8859_1);
-    }
-
-    /**
-     * Whether {@code stored} (bytes as ISO-8859-1 characters, one each) holds {@code needle} as UTF-8 or as
-     * its hex in either case (how dumps print binary columns).
-     */
-    private static boolean contains(String stored, String needle) {
-        byte[] text = needle.getBytes(UTF_8);
-        String hex = HexFormat.of().formatHex(text);
-        return stored.contains(new String(text, ISO_8859_1)) || stored.contains(hex)
-                || stored.contains(hex.toUpperCase(java.util.Locale.ROOT));
+        return ClearText.under(w.fx.storeDir);
     }
 }

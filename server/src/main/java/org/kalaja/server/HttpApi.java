@@ -92,18 +92,27 @@ final class HttpApi implements AutoCloseable {
         app.exception(Exception.class, errors);
         // Javalin answers its own HttpResponseExceptions (404, 405) unless a handler names that class.
         app.exception(HttpResponseException.class, errors::handle);
-        app.start(bind, port);
+        // Every route and filter, the portal's included, is in place before the server takes a request:
+        // Javalin's route lists are not safe to change while requests are matched (a request that came
+        // in while the portal mounted failed with a ConcurrentModificationException, seen in CI). The
+        // portal needs its public address first, so a port of 0 is chosen here rather than by Jetty.
+        int chosen = port != 0 || portal == null ? port : freePort(bind);
         if (portal != null) {
             String host = bind.contains(":") ? "[" + bind + "]" : bind;
-            try {
-                mounted[0] = portal.apply("http://" + host + ":" + app.port() + "/");
-                mounted[0].register(app);
-            } catch (RuntimeException e) {
-                app.stop();
-                throw e;
-            }
+            mounted[0] = portal.apply("http://" + host + ":" + chosen + "/");
+            mounted[0].register(app);
         }
+        app.start(bind, chosen);
         return new HttpApi(app);
+    }
+
+    /** A port free on {@code bind} now (the kernel's choice); a process that takes it meanwhile makes the start fail, not misroute. */
+    private static int freePort(String bind) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(bind))) {
+            return probe.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + bind + ": " + e.getMessage(), e);
+        }
     }
 
     /** The JSON error for {@code e}, thrown while serving the API. */

@@ -122,6 +122,24 @@ public final class TransparencyLog implements AutoCloseable {
         return identity.vkey();
     }
 
+    /**
+     * {@code text} as a C2SP signed note, signed by the log's key: for statements other than
+     * checkpoints (a {@link org.kalaja.engine.shipping.ShippingRound}), whose text MUST NOT parse as a checkpoint.
+     */
+    public String sign(String text) {
+        if (looksLikeCheckpoint(text)) throw new IllegalArgumentException("the log signs checkpoints only when it integrates");
+        return Note.sign(text, identity.key()).format();
+    }
+
+    private static boolean looksLikeCheckpoint(String text) {
+        try {
+            Checkpoint.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private void integrateQuietly() {
         try {
             integrate();

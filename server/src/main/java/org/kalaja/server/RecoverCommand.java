@@ -242,6 +242,10 @@ final class RecoverCommand implements Callable<Integer> {
                 + (s.cosigners().isEmpty() ? " (no witness cosignatures required)" : ", cosigned by " + String.join(", ", s.cosigners()))
                 + (s.keysFromVault().isEmpty() ? "" : "; keys read from the vault: " + s.keysFromVault()));
         System.out.println("the store's checkpoint: " + s.checkpoint().size() + " entries, root " + s.checkpoint().rootHash().base64());
+        if (s.adopted() > 0) {
+            System.out.printf(Locale.ROOT, "taken over: %,d entries after that checkpoint, which the old primary had begun shipping when it"
+                    + " stopped (authenticated by the round's note, signed by the log); `kalaja serve` signs a checkpoint of them%n", s.adopted());
+        }
         System.out.println(keyCopied ? "log key installed at " + keyFile + "; `kalaja serve` continues the log"
                 : "no --key given: copy the log's key file to " + keyFile + " (mode 0600) before `kalaja serve`, which refuses to start without it");
     }

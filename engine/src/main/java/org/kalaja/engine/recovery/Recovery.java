@@ -53,11 +53,13 @@ public final class Recovery {
      * @param entries    entries the store holds now
      * @param resumed    entries it already held from an earlier attempt (checked, not written again)
      * @param checkpoint the checkpoint the store holds now (its latest)
-     * @param verifiedAgainst the vault's newest checkpoint, which every entry was authenticated against
+     * @param verifiedAgainst the vault's newest checkpoint, which every entry up to it was authenticated against
+     * @param adopted  entries after that checkpoint taken over from a shipping round that was cut off,
+     *                 each authenticated by the round's note signed by the log; the node integrates them
      * @param attempts   one line per vault that failed before the one that succeeded
      */
     public record Summary(String vault, long entries, long resumed, long bytes, long blobs, Checkpoint checkpoint,
-            Checkpoint verifiedAgainst, List<String> cosigners, String keysFromVault, List<String> findings,
+            Checkpoint verifiedAgainst, long adopted, List<String> cosigners, String keysFromVault, List<String> findings,
             List<String> attempts, Duration took) {
         public Summary {
             cosigners = List.copyOf(cosigners);
@@ -98,11 +100,20 @@ public final class Recovery {
                 progress.accept("recovering from " + vault.describe() + " into " + store.describe()
                         + (store.size() > 0 ? " (continuing: it already holds " + store.size() + " entries)" : ""));
                 StoreSink sink = new StoreSink(store, options, vault, progress);
-                VaultAudit.Report report = VaultAudit.run(vault, keys.keys(vault), sink, true, progress);
+                TrustedKeys trusted = keys.keys(vault);
+                VaultAudit.Report report = VaultAudit.run(vault, trusted, sink, true, progress);
+                InterruptedRound.Adoption adopted = options.equals(Options.EVERYTHING)
+                        ? InterruptedRound.adopt(vault, trusted.log(), sink, progress) : InterruptedRound.Adoption.NONE;
+                if (store.size() > sink.appended()) {
+                    throw new VerificationException(store.describe() + " holds " + store.size() + " entries, but the vault authenticates "
+                            + sink.appended() + ": the entries after them were not written by recovery. Recover into an empty directory or database");
+                }
                 sink.finish();
+                List<String> findings = new ArrayList<>(report.findings());
+                findings.addAll(adopted.findings());
                 return new Summary(vault.describe(), store.size(), sink.resumed(), report.bytes(), report.blobs(),
-                        sink.storedCheckpoint(), report.checkpoint(), report.cosigners(), report.keysFromVault(),
-                        report.findings(), attempts, Duration.ofNanos(System.nanoTime() - started));
+                        sink.storedCheckpoint(), report.checkpoint(), adopted.entries(), report.cosigners(), report.keysFromVault(),
+                        findings, attempts, Duration.ofNanos(System.nanoTime() - started));
             } catch (VerificationException | VaultException e) {
                 String why = (e instanceof VaultException v && v.retryable() ? "cannot be read: " : "failed verification: ")
                         + e.getMessage();

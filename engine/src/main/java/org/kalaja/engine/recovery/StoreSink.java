@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.kalaja.engine.LogReplay;
 import org.kalaja.engine.VerificationException;
+import org.kalaja.engine.shipping.ShippingRound;
 import org.kalaja.engine.spi.RecordId;
 import org.kalaja.engine.spi.RecordState;
 import org.kalaja.engine.spi.Store;
@@ -39,6 +40,8 @@ final class StoreSink implements VaultAudit.Sink {
     private VaultTree tree;
     private long resumeSize;
     private long prefix;
+    /** Entries handed to the store so far (written, or compared with what an earlier attempt wrote). */
+    private long appended;
     private Checkpoint stored;
     private String storedNote;
 
@@ -76,7 +79,10 @@ final class StoreSink implements VaultAudit.Sink {
                     + " entries, more than the " + prefix + " asked for; choose a later --at");
         }
         resumeSize = store.size();
-        if (resumeSize > prefix) {
+        // A full recovery may have taken over entries after the checkpoint before it was interrupted:
+        // they are compared with the shipping round that authenticates them, or the recovery fails.
+        boolean full = options.atIndex().isEmpty() && options.atTime().isEmpty();
+        if (resumeSize > prefix && !full) {
             throw new IllegalStateException(store.describe() + " already holds " + resumeSize + " entries, more than the " + prefix
                     + " to recover: it is not an interrupted recovery of this prefix. Recover into an empty directory or database");
         }
@@ -121,21 +127,41 @@ final class StoreSink implements VaultAudit.Sink {
     public void accept(BundleWork.Chunk chunk) throws VerificationException {
         long first = chunk.first();
         int n = (int) Math.min(chunk.entries().size(), Math.max(0, prefix - first));
+        checkCut(chunk, first, n);
+        append(first, chunk.entries().subList(0, n), chunk.decoded().subList(0, n), chunk.blobs());
+        putLeafTiles(chunk);
+        appended = first + n;
+    }
+
+    /**
+     * Entries after the vault's newest checkpoint that a {@link ShippingRound} authenticates, following
+     * on from everything accepted so far: appended, or compared when an earlier attempt wrote them.
+     * The store's checkpoint stays the vault's; the node that serves the store integrates them.
+     */
+    void adopt(long first, List<byte[]> entries, List<Entry> decoded, Map<Hash, byte[]> blobs) throws VerificationException {
+        if (first != appended || options.atIndex().isPresent() || options.atTime().isPresent()) {
+            throw new IllegalStateException("entries after the checkpoint follow on from entry " + appended + " of a full recovery, not " + first);
+        }
+        append(first, entries, decoded, blobs);
+        appended = first + entries.size();
+    }
+
+    /** Entries from {@code first} on: their state replayed, written from where the store ends, compared below. */
+    private void append(long first, List<byte[]> entries, List<Entry> decoded, Map<Hash, byte[]> blobs) throws VerificationException {
+        int n = entries.size();
         Map<RecordId, RecordState> states = new LinkedHashMap<>();
         Map<String, Long> keys = new HashMap<>();
         long[] previous = new long[n];
         for (int i = 0; i < n; i++) {
-            Entry e = chunk.decoded().get(i);
-            LogReplay.Step step = replay.apply(first + i, e);
+            LogReplay.Step step = replay.apply(first + i, decoded.get(i));
             previous[i] = step.previousIndex();
             if (first + i >= resumeSize) {
                 if (step.state() != null) states.put(step.state().id(), step.state());
                 if (step.idempotencyKey() != null) keys.put(step.idempotencyKey(), first + i);
             }
         }
-        checkCut(chunk, first, n);
         long newFrom = Math.max(first, resumeSize);
-        if (first < resumeSize) compareResumed(chunk, first, Math.min(first + n, resumeSize));
+        if (first < resumeSize) compareResumed(entries, first, Math.min(first + n, resumeSize));
         if (newFrom < first + n) {
             store.write(txn -> {
                 if (txn.size() != newFrom) {
@@ -143,15 +169,21 @@ final class StoreSink implements VaultAudit.Sink {
                             + ": something else writes to it. Stop it and recover into an empty directory or database");
                 }
                 for (long i = newFrom; i < first + n; i++) {
-                    txn.append(i, chunk.entries().get((int) (i - first)), previous[(int) (i - first)]);
+                    txn.append(i, entries.get((int) (i - first)), previous[(int) (i - first)]);
                 }
-                chunk.blobs().forEach((hash, content) -> txn.putBlob(hash.bytes(), content));
+                blobs.forEach((hash, content) -> txn.putBlob(hash.bytes(), content));
                 states.values().forEach(txn::putState);
                 keys.forEach(txn::putIdempotencyKey);
                 return null;
             });
         }
-        putLeafTiles(chunk);
+    }
+
+    /** Whether the store holds exactly {@code entries} from index {@code first} on (entries recovery already wrote). */
+    boolean holds(long first, List<byte[]> entries) {
+        boolean[] same = {true};
+        store.entries(first, first + entries.size(), e -> same[0] &= Arrays.equals(e.data(), entries.get((int) (e.index() - first))));
+        return same[0];
     }
 
     /** With --at TIME the cut was found on unauthenticated reads; the authenticated entries must agree. */
@@ -168,10 +200,10 @@ final class StoreSink implements VaultAudit.Sink {
         }
     }
 
-    private void compareResumed(BundleWork.Chunk chunk, long from, long to) throws VerificationException {
+    private void compareResumed(List<byte[]> entries, long first, long to) throws VerificationException {
         VerificationException[] failure = {null};
-        store.entries(from, to, e -> {
-            if (failure[0] == null && !Arrays.equals(e.data(), chunk.entries().get((int) (e.index() - chunk.first())))) {
+        store.entries(first, to, e -> {
+            if (failure[0] == null && !Arrays.equals(e.data(), entries.get((int) (e.index() - first)))) {
                 failure[0] = new VerificationException("entry " + e.index() + " in " + store.describe() + ", left by an earlier attempt,"
                         + " differs from the authenticated entry in " + vault.describe() + ": the store was changed or holds another"
                         + " log. Recover into an empty directory or database");
@@ -218,6 +250,16 @@ final class StoreSink implements VaultAudit.Sink {
 
     long resumed() {
         return resumeSize;
+    }
+
+    /** Entries handed to the store: the recovered prefix and what rounds after its checkpoint added. */
+    long appended() {
+        return appended;
+    }
+
+    /** The checkpoint of the vault every entry up to it was authenticated against. */
+    Checkpoint target() {
+        return history.target();
     }
 
     Checkpoint storedCheckpoint() {

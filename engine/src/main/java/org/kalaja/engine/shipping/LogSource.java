@@ -38,6 +38,9 @@ public interface LogSource extends ConsistencySource {
     /** The content of the blob a BLOB_REF entry names, if the store holds it. */
     Optional<byte[]> blob(Hash sha256);
 
+    /** {@code text} as a signed note, signed by the log's key (for {@link ShippingRound}s). */
+    String sign(String text);
+
     /** The log of a running node: its transparency log, and its store for blobs and size. */
     static LogSource of(TransparencyLog log, Store store) {
         return new LogSource() {
@@ -74,6 +77,11 @@ public interface LogSource extends ConsistencySource {
             @Override
             public byte[] bundle(long index, int width) {
                 return log.bundle(index, width);
+            }
+
+            @Override
+            public String sign(String text) {
+                return log.sign(text);
             }
 
             @Override

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ships the log to its vaults in the background: for each new signed checkpoint it gets the witnesses'
- * quorum (when witnesses are configured), then every vault, independently, receives the bundles, tiles
- * and blobs of the checkpoint's tree, then the cosigned checkpoint in its history, then as its
- * published checkpoint.
+ * quorum (when witnesses are configured), then every vault, independently, receives the round's
+ * signed announcement, the blobs, bundles and tiles of the checkpoint's tree ({@link VaultShipper} says
+ * in which order, and why), then the cosigned checkpoint in its history, then as its published checkpoint.
  *
  * <p>Guarantees:
  * <ul>

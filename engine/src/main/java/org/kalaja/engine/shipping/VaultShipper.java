@@ -39,12 +39,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: the vault's published checkpoint is the only progress record (read at start, so the
  * backlog survives restarts); a checkpoint is published only after every bundle, tile and blob of its
- * tree and its history entry are in the vault; a retryable failure is retried with capped exponential
+ * tree and its history entry are in the vault; whatever point a round is cut off at, what it left in
+ * the vault is a signed announcement and a prefix of its bundles that recovery can take over
+ * ({@link ShippingRound}), so a rebuilt node never collides with it; a retryable failure is retried with capped exponential
  * backoff from the vault's last published size (puts are idempotent); anything else that the vault
  * refuses, or evidence that the vault holds another history, is an alarm and stops this vault.
  */
 final class VaultShipper implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VaultShipper.class);
+    /** A round of at most this many bundles keeps them in memory between hashing and putting; a larger one reads them twice. */
+    private static final int KEPT_BUNDLES = 64;
 
     private final Vault vault;
     private final Shipper owner;
@@ -185,26 +189,54 @@ final class VaultShipper implements Runnable {
         keysChecked = true;
     }
 
+    /**
+     * One round, in an order that a primary killed at any point leaves recoverable: the round's signed
+     * announcement first; then the blobs (content-addressed, so never in anyone's way); then the entry
+     * bundles one after the other, so that what reached the vault is always a prefix of them, each
+     * authenticated by the announcement; then the hash tiles, which therefore exist only once every
+     * bundle does; last the history entry and the published checkpoint.
+     */
     private void ship(Note target) throws InterruptedException {
         long from = shipped;
-        long to = Checkpoint.of(target).size();
+        Checkpoint tree = Checkpoint.of(target);
+        long to = tree.size();
+        List<BundleId> bundles = ShipPlan.bundles(from, to);
+        Hash[] hashes = new Hash[bundles.size()];
+        byte[][] kept = new byte[bundles.size() <= KEPT_BUNDLES ? bundles.size() : 0][];
         Set<Hash> blobs = ConcurrentHashMap.newKeySet();
         List<Runnable> work = new ArrayList<>();
-        for (BundleId b : ShipPlan.bundles(from, to)) {
+        for (int i = 0; i < bundles.size(); i++) {
+            int n = i;
+            BundleId b = bundles.get(i);
             work.add(() -> {
                 byte[] bundle = log.bundle(b.index(), b.width());
+                hashes[n] = Hash.sha256(bundle);
+                if (n < kept.length) kept[n] = bundle;
                 collectBlobs(bundle, b.firstEntry(), from, blobs);
-                vault.put(VaultPaths.tile(b), bundle);
             });
         }
-        for (TileId t : ShipPlan.tiles(from, to)) {
-            work.add(() -> vault.put(VaultPaths.tile(t), log.tile(t.level(), t.index(), t.width())));
-        }
         runAll(work);
+        ShippingRound round = new ShippingRound(tree.origin(), from, to, tree.rootHash(), Arrays.asList(hashes));
+        round.listBlob().ifPresent(list -> vault.put(VaultPaths.blob(Hash.sha256(list)), list));
+        vault.put(VaultPaths.round(to, tree.rootHash()), round.signedBy(log));
         work.clear();
         for (Hash h : blobs) {
             work.add(() -> vault.put(VaultPaths.blob(h), log.blob(h).orElseThrow(() -> new IllegalStateException(
                     "blob " + h.hex() + " named by the log is missing from the store; run kalaja verify"))));
+        }
+        runAll(work);
+        for (int i = 0; i < bundles.size(); i++) {
+            if (owner.closed()) throw new IllegalStateException("the shipper is stopping");
+            BundleId b = bundles.get(i);
+            byte[] bundle = i < kept.length ? kept[i] : log.bundle(b.index(), b.width());
+            if (!Hash.sha256(bundle).equals(hashes[i])) {
+                throw new IllegalStateException("bundle " + b.path() + " changed in the store while it was shipped; run kalaja verify");
+            }
+            vault.put(VaultPaths.tile(b), bundle);
+        }
+        work.clear();
+        for (TileId t : ShipPlan.tiles(from, to)) {
+            work.add(() -> vault.put(VaultPaths.tile(t), log.tile(t.level(), t.index(), t.width())));
         }
         runAll(work);
         publish(target, to);

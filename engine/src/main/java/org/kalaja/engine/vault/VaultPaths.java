@@ -17,6 +17,9 @@ import org.kalaja.ledger.TilePath;
  *       20 zero-padded decimal digits so that listing order is numeric order;</li>
  *   <li>{@code blobs/<sha256>}: content too large for an entry, named by its SHA-256 in 64
  *       lower-case hex digits;</li>
+ *   <li>{@code rounds/<size>.<root>}: the signed announcement of a shipping round, written before
+ *       anything else of the round (a {@link org.kalaja.engine.shipping.ShippingRound}), named by the
+ *       tree size it ships (20 digits) and that tree's root (64 lower-case hex digits);</li>
  *   <li>{@code keys/log.vkey} and {@code keys/witnesses}: the log's verifier key and the witnesses'
  *       keys with the quorum ({@link WitnessKeys}), written once when shipping to the vault begins, so
  *       that recovery can check a vault when the operator has no keys at hand.</li>
@@ -33,6 +36,8 @@ public final class VaultPaths {
     public static final String HISTORY = "checkpoints/";
     /** The folder of content-addressed blobs. */
     public static final String BLOBS = "blobs/";
+    /** The folder of shipping rounds' announcements. */
+    public static final String ROUNDS = "rounds/";
     /** The folder of hash tiles and entry bundles. */
     public static final String TILES = "tile/";
     /** The folder of the keys a vault is checked with. */
@@ -44,6 +49,7 @@ public final class VaultPaths {
 
     private static final int SIZE_DIGITS = 20;
     private static final String LAYOUT = "a vault path is checkpoint, checkpoints/<20 digits>, blobs/<64 lower-case hex>"
+            + ", rounds/<20 digits>.<64 lower-case hex>"
             + ", " + LOG_VKEY + ", " + WITNESSES
             + " or a canonical tlog-tiles path (tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>])";
 
@@ -61,6 +67,26 @@ public final class VaultPaths {
         }
         String digits = Long.toString(treeSize);
         return HISTORY + "0".repeat(SIZE_DIGITS - digits.length()) + digits;
+    }
+
+    /** The path of the announcement of the shipping round that ships the tree of {@code treeSize} leaves and {@code root}. */
+    public static String round(long treeSize, Hash root) {
+        return ROUNDS + history(treeSize).substring(HISTORY.length()) + "." + root.hex();
+    }
+
+    /**
+     * The tree size a round's path names.
+     *
+     * @throws IllegalArgumentException if {@code path} is not {@code rounds/}, 20 digits, a dot and 64 lower-case hex digits
+     */
+    public static long roundSize(String path) {
+        String name = path.startsWith(ROUNDS) ? path.substring(ROUNDS.length()) : "";
+        int dot = name.indexOf('.');
+        if (dot != SIZE_DIGITS || name.length() != SIZE_DIGITS + 1 + 2 * Hash.SIZE
+                || !allMatch(name.substring(0, dot), "0123456789") || !allMatch(name.substring(dot + 1), "0123456789abcdef")) {
+            throw bad("path", path, "a round's path is " + ROUNDS + " followed by 20 decimal digits, a dot and 64 lower-case hex digits");
+        }
+        return historySize(HISTORY + name.substring(0, dot));
     }
 
     /** The path of the blob whose content has SHA-256 {@code sha256}. */
@@ -121,6 +147,8 @@ public final class VaultPaths {
             historySize(path);
         } else if (path.startsWith(BLOBS)) {
             blobHash(path);
+        } else if (path.startsWith(ROUNDS)) {
+            roundSize(path);
         } else if (path.startsWith(KEYS)) {
             if (!path.equals(LOG_VKEY) && !path.equals(WITNESSES)) {
                 throw bad("path", path, "the only key files are " + LOG_VKEY + " and " + WITNESSES);

@@ -18,6 +18,7 @@ import org.kalaja.ledger.EntryCodec;
 import org.kalaja.ledger.EntryKind;
 import org.kalaja.ledger.Hash;
 import org.kalaja.ledger.Merkle;
+import org.kalaja.ledger.Note;
 import org.kalaja.ledger.Proofs;
 import org.kalaja.ledger.SignatureType;
 import org.kalaja.ledger.SigningKey;
@@ -127,6 +128,11 @@ final class MemoryLog implements LogSource {
     public synchronized byte[] bundle(long index, int width) {
         int first = (int) (index * TilePath.FULL_WIDTH);
         return EntryBundle.encode(entries.subList(first, first + width));
+    }
+
+    @Override
+    public String sign(String text) {
+        return Note.sign(text, key).format();
     }
 
     @Override

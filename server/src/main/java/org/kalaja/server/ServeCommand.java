@@ -97,7 +97,14 @@ final class ServeCommand implements Callable<Integer> {
         describeShipping(node);
         describeSentinel(node);
         describeKeys(node);
-        offerDemo(portal[0], "http://" + host + ":" + api.port());
+        try {
+            offerDemo(portal[0], "http://" + host + ":" + api.port());
+        } catch (RuntimeException e) {
+            // The node already serves: a portal write refused now (safe mode, entered because of an attack
+            // in the first second) must not stop it. An empty portal offers the same again at the next start.
+            System.err.println("kalaja: the portal's first accounts were not created (" + e.getMessage() + "); the node serves on,"
+                    + " and the next start of this empty portal creates them");
+        }
         System.out.flush();
         stopped.await();
         return 0;

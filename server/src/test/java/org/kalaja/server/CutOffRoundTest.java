@@ -11,7 +11,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.jspecify.annotations.Nullable;
+import org.kalaja.engine.LogIdentity;
+import org.kalaja.engine.witness.Witness;
+import org.kalaja.engine.witness.WitnessPolicy;
+import picocli.CommandLine;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.io.TempDir;
 import org.kalaja.engine.EngineConfig;
 import org.kalaja.engine.shipping.ShippingStatus;
@@ -30,6 +37,7 @@ import org.kalaja.ledger.BundleId;
 class CutOffRoundTest {
     @TempDir
     Path tmp;
+    private boolean witnessed;
 
     /** Puts reach the vault until the allowance is spent; after that the primary is "dead" to it. */
     static final class DyingVault implements Vault {
@@ -87,8 +95,14 @@ class CutOffRoundTest {
         }
     }
 
-    @Test
-    void aNodeRebuiltAfterThePrimaryDiedAtAnyPointOfARoundShipsOnToTheSameVault() throws Exception {
+    /**
+     * With a witness the round's data goes in before the witness is asked to cosign: the rebuilt log
+     * then never falls short of a checkpoint the witness holds (which it would refuse as a fork).
+     */
+    @ParameterizedTest(name = "witnessed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNodeRebuiltAfterThePrimaryDiedAtAnyPointOfARoundShipsOnToTheSameVault(boolean witnessed) throws Exception {
+        this.witnessed = witnessed;
         List<String> round = cutOff(tmp.resolve("whole"), Integer.MAX_VALUE).roundPuts();
         assertThat(round).as("the round crosses a bundle boundary: a full bundle and a partial one")
                 .filteredOn(p -> p.startsWith("tile/entries/")).hasSize(2);
@@ -97,16 +111,16 @@ class CutOffRoundTest {
             Cut c = cutOff(tmp.resolve("cut-" + cut), cut);
             recovered[cut] = c.recovered();
             assertThat(c.recovered()).as("entries recovered when the primary died after %d puts of %s", cut, round)
-                    .isEqualTo(expected(round, cut, c));
+                    .isEqualTo(expected(c.roundPuts(), c));
             assertThat(c.alarms()).as("alarms of the rebuilt node's shipping, cut after %d puts", cut).isEmpty();
         }
         System.out.println("cut-off round: " + round + "; entries recovered by cut point: " + java.util.Arrays.toString(recovered));
     }
 
-    /** What recovery must get back: the published tree, and every entry of each bundle the round put, in order. */
-    private static long expected(List<String> round, int cut, Cut c) {
+    /** What recovery must get back: the published tree, and every entry of each bundle the cut round put, in order. */
+    private static long expected(List<String> put, Cut c) {
         long size = c.published();
-        for (String path : round.subList(0, Math.min(cut, round.size()))) {
+        for (String path : put) {
             if (path.startsWith("tile/entries/")) size = c.bundleEnd(path);
             if (path.startsWith(VaultPaths.HISTORY)) size = c.roundSize();
         }
@@ -114,7 +128,7 @@ class CutOffRoundTest {
     }
 
     /**
-     * @param roundPuts  the puts of the round that was cut off (in full, as an uncut round makes them)
+     * @param roundPuts  the puts of the round until it was cut off (in the order they happened)
      * @param published  the tree the vault had published before it
      * @param roundSize  the tree the round shipped
      * @param recovered  entries the rebuilt store held after recovery
@@ -129,13 +143,29 @@ class CutOffRoundTest {
 
     private Cut cutOff(Path root, int allowance) throws Exception {
         Path vaultDir = Files.createDirectories(root.resolve("vault"));
-        Path primary = root.resolve("primary");
+        Path primary = Files.createDirectories(root.resolve("primary"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Witness witness = null;
+        WitnessRoutes routes = null;
+        if (witnessed) {
+            LogIdentity identity = LogIdentity.loadOrCreate(primary.resolve(Node.KEY_FILE), "");
+            witness = Witness.open(root.resolve("witness"), "witness.example/w1", List.of(identity.verifierKey()));
+            routes = WitnessRoutes.start(witness, "127.0.0.1", 0);
+        }
+        try {
+            return cutOff(root, vaultDir, primary, allowance, routes);
+        } finally {
+            if (routes != null) routes.close();
+            if (witness != null) witness.close();
+        }
+    }
+
+    private Cut cutOff(Path root, Path vaultDir, Path primary, int allowance, @Nullable WitnessRoutes witness) throws Exception {
         DyingVault dying = new DyingVault(DirectoryVault.open(vaultDir));
         long published;
         long roundSize;
         List<String> round;
         try (Node node = Node.open(primary, StoreLocation.of(primary, null), EngineConfig.defaults().withCheckpointInterval(Duration.ofHours(1)),
-                null, shipping(dying))) {
+                null, shipping(dying, witness, primary))) {
             write(node, "a", 250);
             published = shipAll(node);
             dying.puts.clear();
@@ -156,7 +186,7 @@ class CutOffRoundTest {
         long recovered;
         List<ShippingStatus.Alarm> alarms;
         try (Node node = Node.open(rebuilt, StoreLocation.of(rebuilt, null), EngineConfig.defaults().withCheckpointInterval(Duration.ofHours(1)),
-                null, shipping(DirectoryVault.open(vaultDir)))) {
+                null, shipping(DirectoryVault.open(vaultDir), witness, rebuilt))) {
             recovered = node.store().size();
             // One entry per round, past the dead primary's round: every width it could have left behind is shipped again.
             for (int i = 0; node.store().size() < roundSize + 3; i++) {
@@ -170,8 +200,20 @@ class CutOffRoundTest {
         return new Cut(round, published, roundSize, recovered, alarms);
     }
 
-    private static Node.Shipping shipping(Vault vault) {
-        return new Node.Shipping(List.of(vault), null, Node.Durability.STORE, Duration.ofSeconds(30), VaultShippingTest.FAST);
+    /** Shipping to {@code vault} alone, or through {@code witness} as `serve --witness URL` sets it up. */
+    private static Node.Shipping shipping(Vault vault, @Nullable WitnessRoutes witness, Path data) {
+        WitnessPolicy policy = null;
+        if (witness != null) {
+            ShippingOptions o = new ShippingOptions();
+            o.vaults.add(vault.describe());
+            o.durability = "store";
+            o.timeoutMs = 30_000;
+            o.witnesses.add("http://127.0.0.1:" + witness.port() + "/");
+            Node.Shipping resolved = o.resolve(new CommandLine(new ServeCommand()), data).shipping();
+            resolved.vaults().forEach(Vault::close); // this test's own vault object is the one shipped to
+            policy = resolved.witnesses();
+        }
+        return new Node.Shipping(List.of(vault), policy, Node.Durability.STORE, Duration.ofSeconds(30), VaultShippingTest.FAST);
     }
 
     private static void write(Node node, String prefix, int n) {

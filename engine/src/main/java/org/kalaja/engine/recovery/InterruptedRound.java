@@ -42,51 +42,66 @@ final class InterruptedRound {
         static final Adoption NONE = new Adoption(0, Optional.empty(), List.of());
     }
 
-    /** Hands the authenticated entries after {@code sink}'s checkpoint to it, if a round left any. */
+    /**
+     * Hands the authenticated entries after {@code sink}'s checkpoint to it, if rounds left any: the
+     * round reaching furthest from the checkpoint, then, while the last one was complete, the round
+     * reaching furthest from where it ended (with witnesses, a vault takes in the data of several
+     * trees before the first is cosigned and published).
+     */
     static Adoption adopt(Vault vault, VerifierKey log, StoreSink sink, Consumer<String> progress) throws VerificationException {
         long size = sink.target().size();
         List<String> findings = new ArrayList<>();
-        ShippingRound best = null;
-        String bestPath = null;
-        int bestBundles = 0;
-        long bestReach = size;
+        List<String> paths = new ArrayList<>();
+        List<ShippingRound> rounds = new ArrayList<>();
         for (String path : vault.list(VaultPaths.ROUNDS)) {
             if (VaultPaths.roundSize(path) <= size) continue;
             Optional<ShippingRound> round = read(vault, log, path, findings);
-            if (round.isEmpty()) continue;
-            ShippingRound r = round.get();
-            if (r.from() > size) {
-                findings.add(path + " ships from a tree of " + r.from() + " entries, beyond the vault's newest checkpoint (" + size
-                        + "): a round of another vault's history, not used");
-                continue;
+            if (round.isPresent()) {
+                paths.add(path);
+                rounds.add(round.get());
             }
-            int reached = 0;
-            long reach = size;
-            for (BundleId b : r.bundles()) {
-                Optional<byte[]> bundle = vault.get(b.path());
-                if (bundle.isEmpty()) break;
-                if (!Hash.sha256(bundle.get()).equals(r.bundleHashes().get(reached))) {
-                    findings.add(b.path() + " differs from what round " + path + " announced: not taken over (another round's, or tampered with)");
-                    break;
+        }
+        long at = size;
+        List<String> used = new ArrayList<>();
+        while (true) {
+            int best = -1;
+            int bestBundles = 0;
+            long bestReach = at;
+            for (int i = 0; i < rounds.size(); i++) {
+                ShippingRound r = rounds.get(i);
+                if (r.from() > at || r.to() <= at) continue;
+                int reached = 0;
+                long reach = r.from();
+                for (BundleId b : r.bundles()) {
+                    Optional<byte[]> bundle = vault.get(b.path());
+                    if (bundle.isEmpty()) break;
+                    if (!Hash.sha256(bundle.get()).equals(r.bundleHashes().get(reached))) {
+                        findings.add(b.path() + " differs from what round " + paths.get(i) + " announced: not taken over (another round's,"
+                                + " or tampered with)");
+                        break;
+                    }
+                    reached++;
+                    reach = b.firstEntry() + b.width();
                 }
-                reached++;
-                reach = b.firstEntry() + b.width();
+                if (reach > bestReach) {
+                    best = i;
+                    bestBundles = reached;
+                    bestReach = reach;
+                }
             }
-            if (reach > bestReach) {
-                best = r;
-                bestPath = path;
-                bestBundles = reached;
-                bestReach = reach;
+            if (best < 0) break;
+            ShippingRound r = rounds.get(best);
+            progress.accept("the vault holds entries " + at + ".." + (bestReach - 1) + " after its newest checkpoint, from a shipping round"
+                    + " not published (" + paths.get(best) + ", signed by the log): taking them over");
+            long taken = take(vault, r, bestBundles, sink);
+            used.add(paths.get(best));
+            if (taken < bestReach) {
+                findings.add("entries " + taken + ".." + (bestReach - 1) + " of round " + paths.get(best) + " name blobs the vault lacks: not taken over");
             }
+            at = taken;
+            if (taken < r.to()) break;
         }
-        if (best == null) return new Adoption(0, Optional.empty(), findings);
-        progress.accept("the vault holds entries " + size + ".." + (bestReach - 1) + " after its newest checkpoint, from a shipping round"
-                + " that was cut off (" + bestPath + ", signed by the log): taking them over");
-        long taken = take(vault, best, bestBundles, sink);
-        if (taken < bestReach) {
-            findings.add("entries " + taken + ".." + (bestReach - 1) + " of round " + bestPath + " name blobs the vault lacks: not taken over");
-        }
-        return new Adoption(taken - size, Optional.of(bestPath), findings);
+        return new Adoption(at - size, used.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", used)), findings);
     }
 
     private static Optional<ShippingRound> read(Vault vault, VerifierKey log, String path, List<String> findings) {

@@ -21,13 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships the log to its vaults in the background: for each new signed checkpoint it gets the witnesses'
- * quorum (when witnesses are configured), then every vault, independently, receives the round's
- * signed announcement, the blobs, bundles and tiles of the checkpoint's tree ({@link VaultShipper} says
- * in which order, and why), then the cosigned checkpoint in its history, then as its published checkpoint.
+ * Ships the log to its vaults in the background: for each new signed checkpoint every vault,
+ * independently, receives the round's signed announcement and the blobs, bundles and tiles of the
+ * checkpoint's tree ({@link VaultShipper} says in which order, and why); once one vault holds them, the
+ * witnesses are asked for their quorum (when witnesses are configured); then every vault receives the
+ * cosigned checkpoint in its history, then as its published checkpoint.
  *
  * <p>Guarantees:
  * <ul>
+ *   <li>No witness is asked to cosign a checkpoint before at least one vault holds its tree's data, so a
+ *       log rebuilt from a vault never falls short of a checkpoint a witness holds.</li>
  *   <li>A checkpoint that missed the witness quorum MUST NOT reach any vault; a fork or rollback refusal
  *       by a witness is an alarm (logged at ERROR, listed in {@link #status()}, counted) even when the
  *       quorum was reached.</li>
@@ -56,6 +59,8 @@ public final class Shipper implements AutoCloseable {
     private final Object lock = new Object();
     // Guarded by lock:
     private @Nullable Note target;
+    /** With witnesses: the newest log-signed checkpoint, whose data the vaults receive before it is cosigned. */
+    private @Nullable Note dataTarget;
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private final ArrayDeque<long[]> observations = new ArrayDeque<>();
     private final ArrayDeque<Alarm> alarms = new ArrayDeque<>();
@@ -179,10 +184,14 @@ public final class Shipper implements AutoCloseable {
                 observe(log.size());
                 if (waitingBeyond(checkpointSize())) log.integrate();
                 Note latest = log.checkpoint().map(Note::parse).orElse(null);
-                if (latest != null && Checkpoint.of(latest).size() > offered) {
-                    Note allowed = rounds.cosign(latest);
+                if (latest != null && witnesses != null) setDataTarget(latest);
+                // With witnesses, a checkpoint is cosigned only once a vault holds its tree's data: a witness
+                // that holds a checkpoint no vault can rebuild would see the rebuilt, shorter log as a fork.
+                Note candidate = witnesses == null ? latest : dataTargetHeld();
+                if (candidate != null && Checkpoint.of(candidate).size() > offered) {
+                    Note allowed = rounds.cosign(candidate);
                     if (allowed != null) {
-                        offered = Checkpoint.of(latest).size();
+                        offered = Checkpoint.of(candidate).size();
                         setTarget(allowed);
                     }
                 }
@@ -230,11 +239,51 @@ public final class Shipper implements AutoCloseable {
         }
     }
 
-    /** Blocks until there is a checkpoint larger than {@code shipped} to ship; null once closed. */
-    @Nullable Note awaitTarget(long shipped) throws InterruptedException {
+    private void setDataTarget(Note note) {
         synchronized (lock) {
-            while (!closed && (target == null || Checkpoint.of(target).size() <= shipped)) lock.wait();
-            return closed ? null : target;
+            if (dataTarget == null || Checkpoint.of(note).size() > Checkpoint.of(dataTarget).size()) {
+                dataTarget = note;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** The data target once at least one vault holds all its data, else null. */
+    private @Nullable Note dataTargetHeld() {
+        synchronized (lock) {
+            if (dataTarget == null) return null;
+            long size = Checkpoint.of(dataTarget).size();
+            for (VaultShipper v : vaults) {
+                if (v.dataIn() >= size) return dataTarget;
+            }
+            return null;
+        }
+    }
+
+    /**
+     * What a vault at published size {@code shipped}, holding the data of the tree of {@code dataIn}
+     * leaves, does next: publish a (cosigned) checkpoint larger than {@code shipped}, else take in the
+     * data of a signed one larger than {@code dataIn}. Blocks until there is one; null once closed.
+     */
+    @Nullable Work awaitWork(long shipped, long dataIn) throws InterruptedException {
+        synchronized (lock) {
+            while (!closed) {
+                if (target != null && Checkpoint.of(target).size() > shipped) return new Work(target, true);
+                if (dataTarget != null && Checkpoint.of(dataTarget).size() > dataIn) return new Work(dataTarget, false);
+                lock.wait();
+            }
+            return null;
+        }
+    }
+
+    /** A checkpoint for a vault: to publish (its data first, if the vault lacks it), or only its data. */
+    record Work(Note checkpoint, boolean publish) {}
+
+    /** A vault took in the data of a tree: the coordinator may now have a checkpoint to cosign. */
+    void dataIn() {
+        synchronized (lock) {
+            wake = true;
+            lock.notifyAll();
         }
     }
 

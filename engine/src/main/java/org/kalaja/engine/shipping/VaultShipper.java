@@ -30,6 +30,7 @@ import org.kalaja.ledger.Hash;
 import org.kalaja.ledger.Note;
 import org.kalaja.ledger.NoteVerificationException;
 import org.kalaja.ledger.TileId;
+import org.kalaja.ledger.TilePath;
 import org.kalaja.ledger.VerifierKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ final class VaultShipper implements Runnable {
     private final @Nullable WitnessKeys witnesses;
     private final ExecutorService puts;
     private volatile long shipped = -1;
+    /** The tree whose data (bundles, tiles, blobs) is all in the vault, published or not; -1 until read. */
+    private volatile long dataIn = -1;
     private volatile State state = State.STARTING;
     private volatile @Nullable String lastError;
     private volatile double maxLagSeconds;
@@ -79,6 +82,11 @@ final class VaultShipper implements Runnable {
         return shipped;
     }
 
+    /** The tree size whose data the vault holds (at least {@link #shipped()}), -1 until read from it. */
+    long dataIn() {
+        return dataIn;
+    }
+
     State state() {
         return state;
     }
@@ -97,14 +105,21 @@ final class VaultShipper implements Runnable {
         Duration backoff = owner.config().minBackoff();
         while (!owner.closed()) {
             try {
-                if (shipped < 0) shipped = readPublished();
+                if (shipped < 0) {
+                    shipped = readPublished();
+                    dataIn = shipped;
+                }
                 if (!keysChecked) checkKeys();
-                Note target = owner.awaitTarget(shipped);
-                if (target == null) return;
+                Shipper.Work work = owner.awaitWork(shipped, dataIn);
+                if (work == null) return;
                 // After a failure the vault stays "retrying" until an attempt succeeds, so an operator
                 // polling the status never sees a vault that is down reported as merely shipping.
                 if (state != State.RETRYING) state = State.SHIPPING;
-                ship(target);
+                if (work.publish()) {
+                    ship(work.checkpoint());
+                } else {
+                    shipData(work.checkpoint());
+                }
                 lastError = null;
                 backoff = owner.config().minBackoff();
             } catch (VaultException e) {
@@ -197,7 +212,18 @@ final class VaultShipper implements Runnable {
      * bundle does; last the history entry and the published checkpoint.
      */
     private void ship(Note target) throws InterruptedException {
-        long from = shipped;
+        long to = Checkpoint.of(target).size();
+        if (dataIn < to) shipData(target);
+        if (dataIn > to) putPartials(to); // a later tree's round did not put this tree's partial bundle and tiles
+        publish(target, to);
+        shipped = to;
+        state = State.CAUGHT_UP;
+        owner.published();
+    }
+
+    /** The round that brings the vault from the data of {@link #dataIn} to that of {@code target}'s tree. */
+    private void shipData(Note target) throws InterruptedException {
+        long from = dataIn;
         Checkpoint tree = Checkpoint.of(target);
         long to = tree.size();
         List<BundleId> bundles = ShipPlan.bundles(from, to);
@@ -225,24 +251,28 @@ final class VaultShipper implements Runnable {
                     "blob " + h.hex() + " named by the log is missing from the store; run kalaja verify"))));
         }
         runAll(work);
-        for (int i = 0; i < bundles.size(); i++) {
-            if (owner.closed()) throw new IllegalStateException("the shipper is stopping");
-            BundleId b = bundles.get(i);
-            byte[] bundle = i < kept.length ? kept[i] : log.bundle(b.index(), b.width());
-            if (!Hash.sha256(bundle).equals(hashes[i])) {
-                throw new IllegalStateException("bundle " + b.path() + " changed in the store while it was shipped; run kalaja verify");
+        // A full level 0 tile goes in beside the bundles once its own bundle is in: recovery takes over at
+        // least that far, so the rebuilt log's tile is the same. The rest wait for the last bundle.
+        List<TileId> tiles = new ArrayList<>(ShipPlan.tiles(from, to));
+        List<Future<?>> tilePuts = new ArrayList<>();
+        try {
+            for (int i = 0; i < bundles.size(); i++) {
+                if (owner.closed()) throw new IllegalStateException("the shipper is stopping");
+                BundleId b = bundles.get(i);
+                byte[] bundle = i < kept.length ? kept[i] : log.bundle(b.index(), b.width());
+                if (!Hash.sha256(bundle).equals(hashes[i])) {
+                    throw new IllegalStateException("bundle " + b.path() + " changed in the store while it was shipped; run kalaja verify");
+                }
+                vault.put(VaultPaths.tile(b), bundle);
+                TileId leaves = TileId.full(0, b.index());
+                if (b.width() == TilePath.FULL_WIDTH && tiles.remove(leaves)) tilePuts.addAll(submitAll(List.of(tilePut(leaves))));
             }
-            vault.put(VaultPaths.tile(b), bundle);
+            tilePuts.addAll(submitAll(tiles.stream().map(this::tilePut).toList()));
+        } finally {
+            awaitAll(tilePuts);
         }
-        work.clear();
-        for (TileId t : ShipPlan.tiles(from, to)) {
-            work.add(() -> vault.put(VaultPaths.tile(t), log.tile(t.level(), t.index(), t.width())));
-        }
-        runAll(work);
-        publish(target, to);
-        shipped = to;
-        state = State.CAUGHT_UP;
-        owner.published();
+        dataIn = to;
+        owner.dataIn();
     }
 
     /** Puts the history entry (or adopts the one the vault holds for the same checkpoint) and publishes it. */
@@ -277,6 +307,29 @@ final class VaultShipper implements Runnable {
 
     /** Runs every put, in parallel up to the configured limit, and rethrows the first failure. */
     private void runAll(List<Runnable> work) throws InterruptedException {
+        awaitAll(submitAll(work));
+    }
+
+    /** The partial bundle and tiles of the tree of {@code size} leaves: prefixes of what a larger tree's round put. */
+    private void putPartials(long size) throws InterruptedException {
+        List<Runnable> work = new ArrayList<>();
+        if (size % TilePath.FULL_WIDTH != 0) {
+            BundleId b = new BundleId(size / TilePath.FULL_WIDTH, (int) (size % TilePath.FULL_WIDTH));
+            work.add(() -> vault.put(VaultPaths.tile(b), log.bundle(b.index(), b.width())));
+        }
+        for (int level = 0; level * TilePath.HEIGHT < Long.SIZE && (size >>> (TilePath.HEIGHT * level)) > 0; level++) {
+            long hashes = size >>> (TilePath.HEIGHT * level);
+            if (hashes % TilePath.FULL_WIDTH != 0) work.add(tilePut(new TileId(level, hashes / TilePath.FULL_WIDTH, (int) (hashes % TilePath.FULL_WIDTH))));
+        }
+        runAll(work);
+    }
+
+    private Runnable tilePut(TileId t) {
+        return () -> vault.put(VaultPaths.tile(t), log.tile(t.level(), t.index(), t.width()));
+    }
+
+    /** Starts every put, in parallel up to the configured limit. */
+    private List<Future<?>> submitAll(List<Runnable> work) {
         List<Future<?>> pending = new ArrayList<>(work.size());
         for (Runnable r : work) {
             pending.add(puts.submit(() -> {
@@ -285,6 +338,11 @@ final class VaultShipper implements Runnable {
                 r.run();
             }));
         }
+        return pending;
+    }
+
+    /** Waits for every put and rethrows the first failure (cancelling those not started yet). */
+    private static void awaitAll(List<Future<?>> pending) throws InterruptedException {
         RuntimeException first = null;
         for (Future<?> f : pending) {
             try {

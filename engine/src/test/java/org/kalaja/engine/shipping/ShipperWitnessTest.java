@@ -70,6 +70,30 @@ class ShipperWitnessTest {
     }
 
     @Test
+    void aWitnessIsAskedToCosignOnlyOnceAVaultHoldsTheTreesData() throws Exception {
+        log.grow(30);
+        try (TestWitnessServer w = witness("w");
+                FlakyVault vault = new FlakyVault(DirectoryVault.open(Files.createDirectories(tmp.resolve("v"))))) {
+            vault.down = true;
+            try (Shipper shipper = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
+                    ShipperTest.FAST)) {
+                Eventually.until(Duration.ofSeconds(10), () -> vault.failures.get() >= 3);
+                // A witness holding a checkpoint no vault can rebuild would see the log rebuilt after a wipe as a fork.
+                assertThat(w.requests.get()).as("checkpoints submitted while no vault holds their data").isZero();
+
+                vault.down = false;
+                shipper.published(29).get(10, TimeUnit.SECONDS);
+                assertThat(w.requests.get()).isPositive();
+                List<String> order = List.copyOf(vault.puts);
+                assertThat(order.indexOf("tile/entries/000.p/30")).as("the data before the cosigned checkpoint's history entry")
+                        .isLessThan(order.indexOf(VaultPaths.history(30)));
+                assertThat(order.stream().filter(p -> !p.startsWith(VaultPaths.KEYS)).findFirst()).get().asString()
+                        .as("a round's announcement comes before its data").startsWith(VaultPaths.ROUNDS);
+            }
+        }
+    }
+
+    @Test
     void aWitnessRefusingAForkIsAnAlarmOnTheStatus() throws Exception {
         MemoryLog fork = new MemoryLog(log.key, "forked");
         fork.grow(10);

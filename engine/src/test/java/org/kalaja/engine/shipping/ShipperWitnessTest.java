@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kalaja.engine.vault.DirectoryVault;
+import org.kalaja.engine.vault.Vault;
 import org.kalaja.engine.vault.VaultPaths;
 import org.kalaja.engine.vault.WitnessKeys;
 import org.kalaja.engine.witness.TestWitnessServer;
@@ -27,6 +28,15 @@ class ShipperWitnessTest {
 
     TestWitnessServer witness(String name) throws Exception {
         return new TestWitnessServer(tmp.resolve(name), "w.example/" + name, log.key.verifierKey());
+    }
+
+    private FlakyVault flakyVault() throws Exception {
+        return new FlakyVault(DirectoryVault.open(Files.createDirectories(tmp.resolve("v"))));
+    }
+
+    /** A shipper of {@link #log} to {@code vault} through the one witness {@code w}. */
+    private Shipper shipThrough(TestWitnessServer w, Vault vault) throws Exception {
+        return Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1), ShipperTest.FAST);
     }
 
     @Test
@@ -73,10 +83,9 @@ class ShipperWitnessTest {
     void aWitnessIsAskedToCosignOnlyOnceAVaultHoldsTheTreesData() throws Exception {
         log.grow(30);
         try (TestWitnessServer w = witness("w");
-                FlakyVault vault = new FlakyVault(DirectoryVault.open(Files.createDirectories(tmp.resolve("v"))))) {
+                FlakyVault vault = flakyVault()) {
             vault.down = true;
-            try (Shipper shipper = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
-                    ShipperTest.FAST)) {
+            try (Shipper shipper = shipThrough(w, vault)) {
                 Eventually.until(Duration.ofSeconds(10), () -> vault.failures.get() >= 3);
                 // A witness holding a checkpoint no vault can rebuild would see the log rebuilt after a wipe as a fork.
                 assertThat(w.requests.get()).as("checkpoints submitted while no vault holds their data").isZero();
@@ -105,8 +114,7 @@ class ShipperWitnessTest {
                 assertThat(c.submit(Note.parse(fork.checkpoint().orElseThrow()), fork))
                         .isInstanceOf(WitnessResult.Cosigned.class);
             }
-            try (Shipper shipper = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
-                    ShipperTest.FAST)) {
+            try (Shipper shipper = shipThrough(w, vault)) {
                 Eventually.until(Duration.ofSeconds(10), () -> shipper.status().witnessAlarmsTotal() >= 1);
 
                 ShippingStatus st = shipper.status();
@@ -124,10 +132,9 @@ class ShipperWitnessTest {
     void aRestartAfterACrashBeforePublishingAdoptsTheCosignedHistoryTheVaultHolds() throws Exception {
         log.grow(40);
         try (TestWitnessServer w = witness("w");
-                FlakyVault vault = new FlakyVault(DirectoryVault.open(Files.createDirectories(tmp.resolve("v"))))) {
+                FlakyVault vault = flakyVault()) {
             vault.checkpointDown = true;
-            try (Shipper first = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
-                    ShipperTest.FAST)) {
+            try (Shipper first = shipThrough(w, vault)) {
                 Eventually.until(Duration.ofSeconds(10), () -> vault.failures.get() >= 1);
             }
             byte[] held = vault.inner.get(VaultPaths.history(40)).orElseThrow();
@@ -135,8 +142,7 @@ class ShipperWitnessTest {
 
             Thread.sleep(1_100); // cosignature timestamps are in seconds
             // A new process: the witness cosigns the same checkpoint again, with a new timestamp.
-            try (Shipper second = Shipper.start(log, List.of(vault), new WitnessPolicy(List.of(w.client(TIMEOUT)), 1),
-                    ShipperTest.FAST)) {
+            try (Shipper second = shipThrough(w, vault)) {
                 second.published(39).get(10, TimeUnit.SECONDS);
 
                 assertThat(w.witness.latest(log.origin()).orElseThrow().toBytes()).isNotEqualTo(held);

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
                 RecordCommands.Delete.class, RecordCommands.History.class, RecordCommands.ListKeys.class,
                 VerifyCommand.class, RecoverCommand.class, WitnessCommand.class, IncidentCommands.class, ApprovalCommands.class,
                 SentinelCommands.Sentinel.class, SentinelCommands.StateAudit.class, InvestigateCommand.class,
-                VerifyEvidenceCommand.class, org.kalaja.server.bench.BenchCommand.class, Main.VersionCommand.class,
+                VerifyEvidenceCommand.class, org.kalaja.server.bench.BenchCommand.class, org.kalaja.server.drill.DrillCommand.class, Main.VersionCommand.class,
                 Main.HelpCommand.class})
 public final class Main {
     private Main() {

@@ -109,8 +109,9 @@ final class InterruptedRound {
         try {
             Optional<byte[]> list = ShippingRound.listNamedBy(Note.parse(note)).flatMap(h -> vault.get(VaultPaths.blob(h)));
             ShippingRound round = ShippingRound.verify(note, log, list);
-            if (round.to() != VaultPaths.roundSize(path) || !VaultPaths.round(round.to(), round.root()).equals(path)) {
-                findings.add(path + " holds the round of a tree of " + round.to() + " entries with another root: not used");
+            if (round.to() != VaultPaths.roundSize(path) || !VaultPaths.round(round.to(), round.from(), round.root()).equals(path)) {
+                findings.add(path + " holds the round of another tree (" + round.from() + " to " + round.to() + " entries, root "
+                        + round.root().hex() + "): not used");
                 return Optional.empty();
             }
             return Optional.of(round);
@@ -129,7 +130,7 @@ final class InterruptedRound {
             if (first < next) {
                 int known = (int) Math.min(entries.size(), next - first);
                 if (!sink.holds(first, entries.subList(0, known))) {
-                    throw new VerificationException(b.path() + ", announced by round " + VaultPaths.round(round.to(), round.root())
+                    throw new VerificationException(b.path() + ", announced by round " + VaultPaths.round(round.to(), round.from(), round.root())
                             + " signed by the log, holds other entries below " + next + " than the vault's checkpoint: the log key"
                             + " signed two histories (a fork). Keep the vault as evidence");
                 }

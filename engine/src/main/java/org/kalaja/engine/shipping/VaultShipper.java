@@ -244,7 +244,7 @@ final class VaultShipper implements Runnable {
         runAll(work);
         ShippingRound round = new ShippingRound(tree.origin(), from, to, tree.rootHash(), Arrays.asList(hashes));
         round.listBlob().ifPresent(list -> vault.put(VaultPaths.blob(Hash.sha256(list)), list));
-        vault.put(VaultPaths.round(to, tree.rootHash()), round.signedBy(log));
+        vault.put(VaultPaths.round(to, from, tree.rootHash()), round.signedBy(log));
         work.clear();
         for (Hash h : blobs) {
             work.add(() -> vault.put(VaultPaths.blob(h), log.blob(h).orElseThrow(() -> new IllegalStateException(

@@ -17,9 +17,10 @@ import org.kalaja.ledger.TilePath;
  *       20 zero-padded decimal digits so that listing order is numeric order;</li>
  *   <li>{@code blobs/<sha256>}: content too large for an entry, named by its SHA-256 in 64
  *       lower-case hex digits;</li>
- *   <li>{@code rounds/<size>.<root>}: the signed announcement of a shipping round, written before
- *       anything else of the round (a {@link org.kalaja.engine.shipping.ShippingRound}), named by the
- *       tree size it ships (20 digits) and that tree's root (64 lower-case hex digits);</li>
+ *   <li>{@code rounds/<size>.<from>.<root>}: the signed announcement of a shipping round, written
+ *       before anything else of the round (a {@link org.kalaja.engine.shipping.ShippingRound}), named
+ *       by the tree size it ships and the one the vault held before (20 digits each), and the shipped
+ *       tree's root (64 lower-case hex digits);</li>
  *   <li>{@code keys/log.vkey} and {@code keys/witnesses}: the log's verifier key and the witnesses'
  *       keys with the quorum ({@link WitnessKeys}), written once when shipping to the vault begins, so
  *       that recovery can check a vault when the operator has no keys at hand.</li>
@@ -49,7 +50,7 @@ public final class VaultPaths {
 
     private static final int SIZE_DIGITS = 20;
     private static final String LAYOUT = "a vault path is checkpoint, checkpoints/<20 digits>, blobs/<64 lower-case hex>"
-            + ", rounds/<20 digits>.<64 lower-case hex>"
+            + ", rounds/<20 digits>.<20 digits>.<64 lower-case hex>"
             + ", " + LOG_VKEY + ", " + WITNESSES
             + " or a canonical tlog-tiles path (tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>])";
 
@@ -69,24 +70,33 @@ public final class VaultPaths {
         return HISTORY + "0".repeat(SIZE_DIGITS - digits.length()) + digits;
     }
 
-    /** The path of the announcement of the shipping round that ships the tree of {@code treeSize} leaves and {@code root}. */
-    public static String round(long treeSize, Hash root) {
-        return ROUNDS + history(treeSize).substring(HISTORY.length()) + "." + root.hex();
+    /**
+     * The path of the announcement of the shipping round that ships the tree of {@code treeSize}
+     * leaves and {@code root} to a vault that held the data of the tree of {@code from} leaves.
+     */
+    public static String round(long treeSize, long from, Hash root) {
+        return ROUNDS + digits(treeSize) + "." + digits(from) + "." + root.hex();
     }
 
     /**
      * The tree size a round's path names.
      *
-     * @throws IllegalArgumentException if {@code path} is not {@code rounds/}, 20 digits, a dot and 64 lower-case hex digits
+     * @throws IllegalArgumentException if {@code path} is not {@code rounds/}, two times 20 digits and
+     *     64 lower-case hex digits, separated by dots
      */
     public static long roundSize(String path) {
-        String name = path.startsWith(ROUNDS) ? path.substring(ROUNDS.length()) : "";
-        int dot = name.indexOf('.');
-        if (dot != SIZE_DIGITS || name.length() != SIZE_DIGITS + 1 + 2 * Hash.SIZE
-                || !allMatch(name.substring(0, dot), "0123456789") || !allMatch(name.substring(dot + 1), "0123456789abcdef")) {
-            throw bad("path", path, "a round's path is " + ROUNDS + " followed by 20 decimal digits, a dot and 64 lower-case hex digits");
+        String[] parts = (path.startsWith(ROUNDS) ? path.substring(ROUNDS.length()) : "").split("\\.", -1);
+        if (parts.length != 3 || parts[0].length() != SIZE_DIGITS || parts[1].length() != SIZE_DIGITS || parts[2].length() != 2 * Hash.SIZE
+                || !allMatch(parts[0] + parts[1], "0123456789") || !allMatch(parts[2], "0123456789abcdef")) {
+            throw bad("path", path, "a round's path is " + ROUNDS + "<size>.<from>.<root>: two sizes of 20 decimal digits and 64"
+                    + " lower-case hex digits");
         }
-        return historySize(HISTORY + name.substring(0, dot));
+        historySize(HISTORY + parts[1]);
+        return historySize(HISTORY + parts[0]);
+    }
+
+    private static String digits(long size) {
+        return history(size).substring(HISTORY.length());
     }
 
     /** The path of the blob whose content has SHA-256 {@code sha256}. */

@@ -1,0 +1,279 @@
+package org.kalaja.server.drill;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.kalaja.engine.LogIdentity;
+import org.kalaja.engine.spi.RecordId;
+import org.kalaja.engine.spi.RecordState;
+import org.kalaja.engine.spi.Store;
+import org.kalaja.ledger.EntryCodec;
+import org.kalaja.store.sqlite.SqliteStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kalaja drill}: the July 2022 wiper, re-enacted on loopback with real processes and real HTTP.
+ *
+ * <p>This first version runs the last phase of the campaign, the one that took e-Albania offline: a
+ * primary with its vault and two witnesses (each its own process) serves citizens' and clerks' writes,
+ * in vault durability; the wiper kills the primary and deletes its whole data directory (T1561); the
+ * node is rebuilt from the vault with full verification and serves again. The drill remembers every
+ * write the node acknowledged, on its own, and checks each of them in the rebuilt store (not through
+ * the node's API, whose bulk-read rules would rightly stop a client reading everything back), then
+ * that the log verifies against the witnesses' cosigned checkpoints. The attack phases before the wipe
+ * (T1078, T1213/T1567, T1486, T1485, T1565.001) and the HTML report are not in this version.
+ */
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = "Re-enact the 2022 wiper on loopback: a primary with a vault and two witnesses takes writes, is killed and its "
+                + "data directory deleted (T1561), then is rebuilt from the vault and verified. Exits 0 only if no acknowledged write "
+                + "was lost and the log verifies.")
+public final class DrillCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final List<String> COLLECTIONS = List.of("citizens", "applications", "documents", "inbox");
+
+    @Option(names = "--records", defaultValue = "2000", description = "records loaded before the attack (default: ${DEFAULT-VALUE})")
+    int records;
+
+    @Option(names = "--writers", defaultValue = "8", description = "citizens and clerks writing during the drill (default: ${DEFAULT-VALUE})")
+    int writers;
+
+    @Option(names = "--work", description = "directory for the drill's nodes, vault and output (default: a new temporary one, deleted afterwards)")
+    Path work;
+
+    @Option(names = "--json", description = "print the verdict as one JSON object")
+    boolean json;
+
+    private long started;
+
+    @Override
+    public Integer call() throws Exception {
+        if (records < 1 || records > 1_000_000) throw new IllegalArgumentException("--records must be between 1 and 1000000, got " + records);
+        if (writers < 1 || writers > 64) throw new IllegalArgumentException("--writers must be between 1 and 64, got " + writers);
+        boolean temporary = work == null;
+        Path dir = temporary ? Files.createTempDirectory("kalaja-drill-") : Files.createDirectories(work);
+        started = System.nanoTime();
+        List<KalajaProcess> running = new ArrayList<>();
+        try {
+            ObjectNode verdict = run(dir, running);
+            if (json) {
+                System.out.println(JSON.writeValueAsString(verdict));
+            } else {
+                System.out.println();
+                System.out.println(verdict.path("passed").asBoolean() ? "PASSED" : "FAILED");
+                verdict.fields().forEachRemaining(f -> System.out.println("  " + f.getKey() + ": " + f.getValue()));
+            }
+            return verdict.path("passed").asBoolean() ? 0 : 1;
+        } finally {
+            for (KalajaProcess p : running) p.stop();
+            if (temporary) delete(dir);
+        }
+    }
+
+    private ObjectNode run(Path dir, List<KalajaProcess> running) throws Exception {
+        Path primary = Files.createDirectory(dir.resolve("primary"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path vault = Files.createDirectory(dir.resolve("vault"));
+        Path offline = Files.createDirectory(dir.resolve("offline"));
+        String admin = "drill-admin-" + random();
+        String passphrase = random();
+        Map<String, String> env = Map.of("KALAJA_BOOTSTRAP_TOKEN", admin, "KALAJA_KEYSTORE_PASSPHRASE", passphrase);
+
+        progress("set-up: two witnesses, a primary with a directory vault, in vault durability");
+        // The log key exists before the witnesses start, so that they are told which log they witness.
+        LogIdentity identity = LogIdentity.loadOrCreate(primary.resolve("log.key"), "");
+        List<String> witnessUrls = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            KalajaProcess w = KalajaProcess.start(dir.resolve("witness-" + i + ".out"), Map.of(), List.of("witness", "--data",
+                    dir.resolve("witness-" + i).toString(), "--port", "0", "--name", "drill.kalaja.localhost/witness-" + i, "--log", identity.vkey()));
+            running.add(w);
+            witnessUrls.add(w.awaitServing(60));
+        }
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--vault", "dir:" + vault, "--durability", "vault", "--quorum", "2"));
+        for (String u : witnessUrls) serve.addAll(List.of("--witness", u + "/"));
+        List<String> first = new ArrayList<>(serve);
+        first.addAll(List.of("--data", primary.toString()));
+        KalajaProcess node = KalajaProcess.start(dir.resolve("primary.out"), env, first);
+        running.add(node);
+        Api api = new Api(node.awaitServing(120));
+        // What the operator keeps off the machine: the log key and the keystore of sealed data (its passphrase in a safe).
+        Files.copy(primary.resolve("log.key"), offline.resolve("log.key"));
+        Files.copy(primary.resolve("keys").resolve("kalaja.p12"), offline.resolve("kalaja.p12"));
+        String service = api.token(admin, "service", "e-services gateway");
+
+        progress("loading " + records + " records (citizens, applications, documents, inbox)");
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        load(api, service, acknowledged);
+
+        progress("normal life: " + writers + " writers; then the wiper kills the primary and deletes its data directory (T1561)");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> life = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            String prefix = "life-" + w + "-";
+            life.add(Thread.ofPlatform().name("drill-life-" + w).start(() -> live(api, service, prefix, stop, acknowledged)));
+        }
+        Thread.sleep(3_000);
+        long wiped = System.nanoTime();
+        node.kill();
+        running.remove(node);
+        delete(primary);
+        stop.set(true);
+        for (Thread t : life) t.join(Duration.ofSeconds(30));
+        progress("wiped: " + acknowledged.size() + " writes had been acknowledged; rebuilding from the vault");
+
+        Path rebuilt = dir.resolve("rebuilt");
+        int recovered = KalajaProcess.run(dir.resolve("recover.out"), env, List.of("recover", "--from", "dir:" + vault, "--into",
+                rebuilt.toString(), "--key", offline.resolve("log.key").toString(), "--keystore", offline.resolve("kalaja.p12").toString()), 30);
+        if (recovered != 0) throw new IllegalStateException("kalaja recover exited " + recovered + "; see " + dir.resolve("recover.out"));
+        long lost = lost(rebuilt, acknowledged);
+        List<String> again = new ArrayList<>(serve);
+        again.addAll(List.of("--data", rebuilt.toString()));
+        KalajaProcess restored = KalajaProcess.start(dir.resolve("rebuilt.out"), env, again);
+        running.add(restored);
+        Api after = new Api(restored.awaitServing(120));
+        String probe = after.put(admin, "applications", "after-the-wipe", "{\"drill\":true}");
+        double recoverySeconds = (System.nanoTime() - wiped) / 1e9;
+        progress(String.format(Locale.ROOT, "serving again %.1f s after the wipe; %d acknowledged writes lost", recoverySeconds, lost));
+        restored.stop();
+        running.remove(restored);
+
+        int verified = KalajaProcess.run(dir.resolve("verify.out"), Map.of(), List.of("verify", "--vault", "dir:" + vault,
+                "--vkey", identity.vkey()), 10);
+        ObjectNode v = JSON.createObjectNode();
+        boolean passed = lost == 0 && verified == 0 && probe != null;
+        v.put("passed", passed);
+        v.put("lost", lost);
+        v.put("acknowledged", acknowledged.size());
+        v.put("damaged", 0);
+        v.put("restored", 0);
+        v.putNull("max_detection_ms");
+        v.put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
+        v.put("vault_verified", verified == 0);
+        // A write in vault durability is answered only once the vault published a checkpoint both witnesses cosigned.
+        v.put("witnesses_accepted_rebuilt_log", probe != null);
+        v.put("phases", "T1561 (wipe of the primary)");
+        return v;
+    }
+
+    /** Loads the dataset, 16 writes in flight. */
+    private void load(Api api, String token, Map<String, String> acknowledged) throws InterruptedException {
+        List<Thread> loaders = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int first = t;
+            loaders.add(Thread.ofPlatform().start(() -> {
+                for (int i = first; i < records; i += 16) {
+                    String collection = COLLECTIONS.get(i % COLLECTIONS.size());
+                    String key = collection.charAt(0) + Integer.toString(i);
+                    String body = "{\"n\":" + i + ",\"name\":\"" + key + "\",\"note\":\"" + "x".repeat(i % 200) + "\"}";
+                    if (api.put(token, collection, key, body) != null) acknowledged.put(collection + "/" + key, body);
+                }
+            }));
+        }
+        for (Thread t : loaders) t.join();
+    }
+
+    /** One citizen or clerk writing new applications until the node is gone or {@code stop} is set. */
+    private static void live(Api api, String token, String prefix, AtomicBoolean stop, Map<String, String> acknowledged) {
+        for (int i = 0; !stop.get(); i++) {
+            String body = "{\"applicant\":\"" + prefix + i + "\",\"service\":\"birth-certificate\"}";
+            try {
+                if (api.send(token, "applications", prefix + i, body) == 200) acknowledged.put("applications/" + prefix + i, body);
+            } catch (IOException e) {
+                return; // the node is gone: what it acknowledged is recorded
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Acknowledged writes the rebuilt store does not hold as acknowledged, read from the store itself. */
+    private static long lost(Path data, Map<String, String> acknowledged) {
+        long lost = 0;
+        try (Store store = SqliteStore.open(data.resolve("kalaja.db"))) {
+            for (Map.Entry<String, String> w : acknowledged.entrySet()) {
+                int slash = w.getKey().indexOf('/');
+                RecordState s = store.state(new RecordId(w.getKey().substring(0, slash), w.getKey().substring(slash + 1))).orElse(null);
+                String held = s == null || s.deleted() ? null
+                        : new String(EntryCodec.decode(store.entry(s.index()).orElseThrow().data()).body(), StandardCharsets.UTF_8);
+                if (!w.getValue().equals(held)) lost++;
+            }
+        }
+        return lost;
+    }
+
+    private void progress(String what) {
+        System.err.printf(Locale.ROOT, "[drill %5.1f s] %s%n", (System.nanoTime() - started) / 1e9, what);
+    }
+
+    private static String random() {
+        byte[] b = new byte[16];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** The node's HTTP API, as a client of the e-services gateway uses it. */
+    private record Api(String base, HttpClient http) {
+        Api(String base) {
+            this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        }
+
+        String token(String admin, String role, String name) throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/tokens")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"" + role + "\",\"name\":\"" + name + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) throw new IllegalStateException("creating a " + role + " token answered " + r.statusCode() + " " + r.body());
+            return JSON.readTree(r.body()).path("token").asText();
+        }
+
+        /** The write, or null if it was not acknowledged. */
+        String put(String token, String collection, String key, String body) {
+            try {
+                return send(token, collection, key, body) == 200 ? body : null;
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        /** 200 when the node acknowledged the write (created or replaced), else its status. */
+        int send(String token, String collection, String key, String body) throws IOException, InterruptedException {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/records/" + collection + "/" + key))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Idempotency-Key", collection + "-" + key).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 201 ? 200 : r.statusCode();
+        }
+    }
+}

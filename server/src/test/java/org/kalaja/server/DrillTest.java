@@ -7,23 +7,41 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The small drill CI runs: real processes (two witnesses, the primary, recover, the rebuilt node) on loopback. */
+/** The small drill CI runs: real processes (two witnesses, the primary, the attacker's requests, recover, the rebuilt node) on loopback. */
 class DrillTest {
     @TempDir
     Path dir;
 
     @Test
-    void aWipedPrimaryIsRebuiltFromTheVaultWithNoAcknowledgedWriteLost() throws Exception {
-        CliTest.Run drill = CliTest.kalaja("drill", "--records", "200", "--writers", "4", "--json", "--work", dir.resolve("drill").toString());
+    void theAttackIsContainedAndUndoneAndTheWipedPrimaryRebuiltWithNoAcknowledgedWriteLost() throws Exception {
+        CliTest.Run drill = CliTest.kalaja("drill", "--records", "300", "--writers", "4", "--json", "--work", dir.resolve("drill").toString());
 
         assertThat(drill.exit()).as(drill.out() + drill.err()).isZero();
         JsonNode verdict = RemoteNode.parse(drill.out().lines().reduce((a, b) -> b).orElseThrow());
         assertThat(verdict.path("passed").asBoolean()).isTrue();
         assertThat(verdict.path("lost").asLong()).isZero();
-        assertThat(verdict.path("acknowledged").asLong()).as("writes acknowledged before the wipe").isGreaterThanOrEqualTo(200);
+        assertThat(verdict.path("acknowledged").asLong()).as("writes acknowledged before the wipe").isGreaterThanOrEqualTo(300);
         assertThat(verdict.path("vault_verified").asBoolean()).isTrue();
         assertThat(verdict.path("witnesses_accepted_rebuilt_log").asBoolean()).isTrue();
         assertThat(verdict.path("recovery_s").asDouble()).as("seconds from the wipe to serving again").isPositive();
+        assertThat(verdict.path("damaged").asLong()).as("records the attacker changed before containment").isPositive();
+        assertThat(verdict.path("restored").asLong()).isEqualTo(verdict.path("damaged").asLong());
+        assertThat(verdict.path("max_detection_ms").asDouble()).isPositive();
+        assertThat(verdict.path("phases")).extracting(p -> p.path("phase").asText())
+                .containsExactly("exfiltration", "ransomware", "deletion", "wipe");
+        // Each attack phase stopped within its rule's threshold: 25 reads, 10 deletions, a handful of overwrites.
+        verdict.path("phases").forEach(p -> {
+            if (!p.path("phase").asText().equals("wipe")) assertThat(p.path("served").asInt()).as(p.toString()).isLessThan(30);
+        });
         assertThat(drill.err()).contains("wiped:").contains("serving again");
+    }
+
+    @Test
+    void tooFewRecordsForTheAttackIsRefusedBeforeAnythingStarts() {
+        CliTest.Run drill = CliTest.kalaja("drill", "--records", "10", "--work", dir.resolve("small").toString());
+
+        assertThat(drill.exit()).isEqualTo(2);
+        assertThat(drill.err()).contains("--records must be between 260 and 1000000, got 10");
+        assertThat(dir.resolve("small")).doesNotExist();
     }
 }

@@ -31,25 +31,33 @@ import org.kalaja.engine.spi.RecordState;
 import org.kalaja.engine.spi.Store;
 import org.kalaja.ledger.EntryCodec;
 import org.kalaja.store.sqlite.SqliteStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kalaja drill}: the July 2022 wiper, re-enacted on loopback with real processes and real HTTP.
+ * {@code kalaja drill}: the July 2022 campaign, re-enacted on loopback with real processes and real HTTP.
  *
- * <p>This first version runs the last phase of the campaign, the one that took e-Albania offline: a
- * primary with its vault and two witnesses (each its own process) serves citizens' and clerks' writes,
- * in vault durability; the wiper kills the primary and deletes its whole data directory (T1561); the
- * node is rebuilt from the vault with full verification and serves again. The drill remembers every
- * write the node acknowledged, on its own, and checks each of them in the rebuilt store (not through
- * the node's API, whose bulk-read rules would rightly stop a client reading everything back), then
- * that the log verifies against the witnesses' cosigned checkpoints. The attack phases before the wipe
- * (T1078, T1213/T1567, T1486, T1485, T1565.001) and the HTML report are not in this version.
+ * <p>A primary with its vault and two witnesses (each its own process, vault durability, quorum 2)
+ * serves a gateway's writes and a clerk's reads. An attacker with stolen administrator tokens (T1078),
+ * from an address of its own, then reads citizens' records in bulk (T1213, T1567), overwrites documents
+ * with ciphertext (T1486) and deletes the inbox (T1485); the sentinel must refuse each phase. Last, the
+ * wiper kills the primary and deletes its whole data directory (T1561). The node is rebuilt from the
+ * vault with full verification, an administrator the incidents do not implicate undoes them, two
+ * administrators take it out of safe mode, and it must take writes again (cosigned by both witnesses).
+ *
+ * <p>The drill remembers every write the node acknowledged, on its own, and checks each in the rebuilt
+ * store (not through the node's API, whose bulk-read rules would rightly stop a client reading
+ * everything back), the damaged records as they were before the attack. Not yet in this version: the
+ * edit of the database behind Kalaja's back (T1565.001), and the HTML report with the STIX bundle.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
-        description = "Re-enact the 2022 wiper on loopback: a primary with a vault and two witnesses takes writes, is killed and its "
-                + "data directory deleted (T1561), then is rebuilt from the vault and verified. Exits 0 only if no acknowledged write "
-                + "was lost and the log verifies.")
+        description = "Re-enact the 2022 attack on loopback: stolen admin tokens (T1078), bulk export (T1213/T1567), ransomware "
+                + "(T1486) and deletion (T1485) through the API, then the wiper (T1561) kills the primary and deletes its data. "
+                + "The node is rebuilt from the vault, the incidents undone. Exits 0 only if every phase was contained, no "
+                + "acknowledged write was lost, every damaged record was restored and the log verifies.")
 public final class DrillCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final List<String> COLLECTIONS = List.of("citizens", "applications", "documents", "inbox");
@@ -66,12 +74,18 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the verdict as one JSON object")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     private long started;
 
     @Override
     public Integer call() throws Exception {
-        if (records < 1 || records > 1_000_000) throw new IllegalArgumentException("--records must be between 1 and 1000000, got " + records);
-        if (writers < 1 || writers > 64) throw new IllegalArgumentException("--writers must be between 1 and 64, got " + writers);
+        // The attack needs targets: at least 64 documents and 64 inbox messages to go past every rule's threshold.
+        if (records < 260 || records > 1_000_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--records must be between 260 and 1000000, got " + records);
+        }
+        if (writers < 1 || writers > 64) throw new CommandLine.ParameterException(spec.commandLine(), "--writers must be between 1 and 64, got " + writers);
         boolean temporary = work == null;
         Path dir = temporary ? Files.createTempDirectory("kalaja-drill-") : Files.createDirectories(work);
         started = System.nanoTime();
@@ -121,19 +135,42 @@ public final class DrillCommand implements Callable<Integer> {
         Files.copy(primary.resolve("log.key"), offline.resolve("log.key"));
         Files.copy(primary.resolve("keys").resolve("kalaja.p12"), offline.resolve("kalaja.p12"));
         String service = api.token(admin, "service", "e-services gateway");
+        String clerk = api.token(admin, "clerk", "civil registry front desk");
+        // Two administrators neither of whom minted the other's token: leaving safe mode takes both.
+        String lead = api.token(admin, "admin", "registry operations lead");
+        String ciso = api.token(admin, "admin", "the CISO");
+        List<String> stolen = List.of(api.token(admin, "admin", "operations 1"), api.token(admin, "admin", "operations 2"),
+                api.token(admin, "admin", "operations 3"));
 
         progress("loading " + records + " records (citizens, applications, documents, inbox)");
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         load(api, service, acknowledged);
 
-        progress("normal life: " + writers + " writers; then the wiper kills the primary and deletes its data directory (T1561)");
+        progress("normal life: " + writers + " writers and a clerk reading; then the attack, phase by phase");
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> life = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             String prefix = "life-" + w + "-";
             life.add(Thread.ofPlatform().name("drill-life-" + w).start(() -> live(api, service, prefix, stop, acknowledged)));
         }
-        Thread.sleep(3_000);
+        List<long[]> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        life.add(Thread.ofPlatform().name("drill-clerk").start(() -> read(api, clerk, keys("c", 0), stop, reads)));
+        Thread.sleep(1_000);
+        Attack attacker = new Attack(api.base());
+        List<Attack.Phase> phases = new ArrayList<>();
+        try {
+            phases.add(attacker.exfiltrate(stolen.get(0), keys("c", 0)));
+            report(phases.getLast());
+            phases.add(attacker.encrypt(stolen.get(1), keys("d", 2).subList(0, 64)));
+            report(phases.getLast());
+            phases.add(attacker.wipeRecords(stolen.get(2), keys("i", 3).subList(0, 64)));
+            report(phases.getLast());
+        } finally {
+            attacker.close();
+        }
+        Thread.sleep(1_000);
+
+        progress("the wiper kills the primary and deletes its data directory (T1561)");
         long wiped = System.nanoTime();
         node.kill();
         running.remove(node);
@@ -146,34 +183,88 @@ public final class DrillCommand implements Callable<Integer> {
         int recovered = KalajaProcess.run(dir.resolve("recover.out"), env, List.of("recover", "--from", "dir:" + vault, "--into",
                 rebuilt.toString(), "--key", offline.resolve("log.key").toString(), "--keystore", offline.resolve("kalaja.p12").toString()), 30);
         if (recovered != 0) throw new IllegalStateException("kalaja recover exited " + recovered + "; see " + dir.resolve("recover.out"));
-        long lost = lost(rebuilt, acknowledged);
         List<String> again = new ArrayList<>(serve);
         again.addAll(List.of("--data", rebuilt.toString()));
         KalajaProcess restored = KalajaProcess.start(dir.resolve("rebuilt.out"), env, again);
         running.add(restored);
         Api after = new Api(restored.awaitServing(120));
+        progress("serving again; an administrator the incidents do not implicate undoes them, a second one approves leaving safe mode");
+        int undone = after.undo(admin, "T1486") + after.undo(admin, "T1485");
+        after.leaveSafeMode(lead, ciso);
         String probe = after.put(admin, "applications", "after-the-wipe", "{\"drill\":true}");
         double recoverySeconds = (System.nanoTime() - wiped) / 1e9;
-        progress(String.format(Locale.ROOT, "serving again %.1f s after the wipe; %d acknowledged writes lost", recoverySeconds, lost));
         restored.stop();
         running.remove(restored);
+        List<String> damaged = phases.stream().flatMap(p -> p.damaged().stream()).toList();
+        long lost = lost(rebuilt, acknowledged);
+        java.util.Set<String> hit = java.util.Set.copyOf(damaged);
+        Map<String, String> originals = new java.util.HashMap<>();
+        acknowledged.forEach((k, body) -> {
+            if (hit.contains(k)) originals.put(k, body);
+        });
+        long notRestored = lost(rebuilt, originals);
+        progress(String.format(Locale.ROOT, "writes accepted again %.1f s after the wipe; %d acknowledged writes lost; %d of %d damaged"
+                + " records restored (%d undo entries)", recoverySeconds, lost, damaged.size() - notRestored, damaged.size(), undone));
 
         int verified = KalajaProcess.run(dir.resolve("verify.out"), Map.of(), List.of("verify", "--vault", "dir:" + vault,
                 "--vkey", identity.vkey()), 10);
         ObjectNode v = JSON.createObjectNode();
-        boolean passed = lost == 0 && verified == 0 && probe != null;
+        boolean contained = phases.stream().allMatch(Attack.Phase::contained);
+        boolean passed = lost == 0 && notRestored == 0 && contained && verified == 0 && probe != null;
         v.put("passed", passed);
         v.put("lost", lost);
         v.put("acknowledged", acknowledged.size());
-        v.put("damaged", 0);
-        v.put("restored", 0);
-        v.putNull("max_detection_ms");
+        v.put("damaged", damaged.size());
+        v.put("restored", damaged.size() - notRestored);
+        v.put("max_detection_ms", Math.round(phases.stream().mapToDouble(Attack.Phase::detectionMs).max().orElse(-1) * 10) / 10.0);
         v.put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
         v.put("vault_verified", verified == 0);
         // A write in vault durability is answered only once the vault published a checkpoint both witnesses cosigned.
         v.put("witnesses_accepted_rebuilt_log", probe != null);
-        v.put("phases", "T1561 (wipe of the primary)");
+        long attackStart = phases.getFirst().startedNanos();
+        long attackEnd = phases.getLast().endedNanos();
+        v.put("clerk_reads_served_during_attack", reads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] == 200).count());
+        v.put("clerk_reads_refused_during_attack", reads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] != 200).count());
+        var list = v.putArray("phases");
+        for (Attack.Phase p : phases) {
+            ObjectNode o = list.addObject();
+            o.put("phase", p.name());
+            o.put("techniques", String.join(",", p.techniques()));
+            o.put("requests", p.sent());
+            o.put("served", p.served());
+            o.put("detection_ms", Math.round(p.detectionMs() * 10) / 10.0);
+        }
+        list.addObject().put("phase", "wipe").put("techniques", "T1561").put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
         return v;
+    }
+
+    private void report(Attack.Phase p) {
+        progress(String.format(Locale.ROOT, "%s (%s): %d requests, %d served before containment, refused %s", p.name(),
+                String.join(", ", p.techniques()), p.sent(), p.served(),
+                p.contained() ? String.format(Locale.ROOT, "%.1f ms after the first refused request was sent", p.detectionMs()) : "NEVER"));
+    }
+
+    /** The keys the dataset gave collection {@code prefix} (every fourth record, from {@code offset}). */
+    private List<String> keys(String prefix, int offset) {
+        List<String> out = new ArrayList<>();
+        for (int i = offset; i < records; i += COLLECTIONS.size()) out.add(prefix + i);
+        return out;
+    }
+
+    /** A clerk reading records, about ten a second (well inside a person's pace), each answer noted with its time. */
+    private static void read(Api api, String token, List<String> keys, AtomicBoolean stop, List<long[]> reads) {
+        for (int i = 0; !stop.get(); i++) {
+            long at = System.nanoTime();
+            try {
+                reads.add(new long[] {at, api.get(token, "citizens", keys.get(i % keys.size()))});
+                Thread.sleep(100);
+            } catch (IOException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Loads the dataset, 16 writes in flight. */
@@ -265,6 +356,39 @@ public final class DrillCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return null;
             }
+        }
+
+        int get(String token, String collection, String key) throws IOException, InterruptedException {
+            return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/records/" + collection + "/" + key)).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+
+        private com.fasterxml.jackson.databind.JsonNode post(String token, String path, String body) throws IOException, InterruptedException {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + " " + r.body());
+            return JSON.readTree(r.body());
+        }
+
+        /** Undoes every incident tagged {@code technique}; returns the records restored. */
+        int undo(String admin, String technique) throws IOException, InterruptedException {
+            int restored = 0;
+            for (com.fasterxml.jackson.databind.JsonNode i : Attack.incidents(http, base, admin)) {
+                if (!i.path("techniques").toString().contains("\"" + technique + "\"")) continue;
+                restored += post(admin, "/api/v1/incidents/" + i.path("id").asText() + "/undo", "{}").path("restored").size();
+            }
+            return restored;
+        }
+
+        /** Two administrators: one asks to leave safe mode, the other approves. A node not in safe mode is left as it is. */
+        void leaveSafeMode(String first, String second) throws IOException, InterruptedException {
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sentinel")).timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + first).build(), HttpResponse.BodyHandlers.ofString());
+            if (!status.body().contains("\"safe_mode\":true")) return;
+            String id = post(first, "/api/v1/approvals", "{\"action\":\"safe_mode.exit\",\"reason\":\"drill: the node is rebuilt and the incidents undone\"}")
+                    .path("id").asText();
+            post(second, "/api/v1/approvals/" + id + "/approve", "{}");
         }
 
         /** 200 when the node acknowledged the write (created or replaced), else its status. */

@@ -28,7 +28,7 @@ class DrillTest {
         assertThat(verdict.path("restored").asLong()).isEqualTo(verdict.path("damaged").asLong());
         assertThat(verdict.path("max_detection_ms").asDouble()).isPositive();
         assertThat(verdict.path("phases")).extracting(p -> p.path("phase").asText())
-                .containsExactly("exfiltration", "ransomware", "deletion", "wipe");
+                .containsExactly("exfiltration", "ransomware", "deletion", "database edit", "wipe");
         // Each attack phase stopped within its rule's threshold: 25 reads, 10 deletions, a handful of overwrites.
         verdict.path("phases").forEach(p -> {
             if (!p.path("phase").asText().equals("wipe")) assertThat(p.path("served").asInt()).as(p.toString()).isLessThan(30);

@@ -9,6 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The attacker of the drill: requests with stolen administrator tokens (ATT&CK T1078) from an address
- * of its own on loopback, phase by phase as the 2022 campaign went, each request timed on the client.
+ * of its own on loopback, phase by phase as the 2022 campaign went, each request timed on the client;
+ * and an edit of the primary's database behind Kalaja's back.
  */
 final class Attack {
     /** The attacker's address: another loopback address, so the node sees a client it never saw. */
@@ -51,6 +57,8 @@ final class Attack {
 
     private final String base;
     private final HttpClient http;
+    /** The administrators' own client, for reading the incident list. */
+    private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService pool = Executors.newFixedThreadPool(16, r -> Thread.ofPlatform().daemon(true).unstarted(r));
 
     Attack(String base) throws IOException {
@@ -87,6 +95,36 @@ final class Attack {
         long start = System.nanoTime();
         List<Shot> shots = parallel(keys, k -> send(stolen, "DELETE", "inbox", k, null));
         return phase("deletion", List.of("T1078", "T1485"), shots, damaged(shots, "inbox"), start);
+    }
+
+    /**
+     * T1565.001: someone with the database's credentials (or root) points a citizen's current-state row
+     * at another citizen's entry, behind Kalaja's back. Detected when the node lists an incident for it;
+     * {@code detectionMs} runs from the edit's commit to that.
+     */
+    Phase editDatabase(Path db, String admin, String victim, String other) throws Exception {
+        long start = System.nanoTime();
+        java.util.Set<String> before = new java.util.HashSet<>();
+        incidents(plain, base, admin).forEach(i -> before.add(i.path("id").asText()));
+        int edited;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 5000");
+            edited = s.executeUpdate("UPDATE state SET idx = (SELECT idx FROM state WHERE collection = 'citizens' AND key = '" + other
+                    + "') WHERE collection = 'citizens' AND key = '" + victim + "'");
+        }
+        long committed = System.nanoTime();
+        double detection = -1;
+        while (edited == 1 && System.nanoTime() - committed < TimeUnit.SECONDS.toNanos(10)) {
+            boolean seen = incidents(plain, base, admin).stream()
+                    .anyMatch(i -> !before.contains(i.path("id").asText()) && i.path("techniques").toString().contains("T1565.001"));
+            if (seen) {
+                detection = (System.nanoTime() - committed) / 1e6;
+                break;
+            }
+            Thread.sleep(20);
+        }
+        List<String> damaged = edited == 1 ? List.of("citizens/" + victim) : List.of();
+        return new Phase("database edit", List.of("T1565.001"), edited, edited, detection, damaged, start, System.nanoTime());
     }
 
     private static List<String> damaged(List<Shot> shots, String collection) {

@@ -50,12 +50,13 @@ import picocli.CommandLine.Option;
  *
  * <p>The drill remembers every write the node acknowledged, on its own, and checks each in the rebuilt
  * store (not through the node's API, whose bulk-read rules would rightly stop a client reading
- * everything back), the damaged records as they were before the attack. Not yet in this version: the
- * edit of the database behind Kalaja's back (T1565.001), and the HTML report with the STIX bundle.
+ * everything back), the damaged records as they were before the attack. Before the wipe, a citizen's
+ * row in the primary's database is also edited behind Kalaja's back (T1565.001). Not yet in this
+ * version: the HTML report with the timeline and the STIX bundle.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "Re-enact the 2022 attack on loopback: stolen admin tokens (T1078), bulk export (T1213/T1567), ransomware "
-                + "(T1486) and deletion (T1485) through the API, then the wiper (T1561) kills the primary and deletes its data. "
+                + "(T1486) and deletion (T1485) through the API, a database edit behind the node's back (T1565.001), then the wiper (T1561) kills the primary and deletes its data. "
                 + "The node is rebuilt from the vault, the incidents undone. Exits 0 only if every phase was contained, no "
                 + "acknowledged write was lost, every damaged record was restored and the log verifies.")
 public final class DrillCommand implements Callable<Integer> {
@@ -165,6 +166,8 @@ public final class DrillCommand implements Callable<Integer> {
             report(phases.getLast());
             phases.add(attacker.wipeRecords(stolen.get(2), keys("i", 3).subList(0, 64)));
             report(phases.getLast());
+            phases.add(attacker.editDatabase(primary.resolve("kalaja.db"), admin, "c4", "c8"));
+            report(phases.getLast());
         } finally {
             attacker.close();
         }
@@ -239,9 +242,14 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     private void report(Attack.Phase p) {
-        progress(String.format(Locale.ROOT, "%s (%s): %d requests, %d served before containment, refused %s", p.name(),
-                String.join(", ", p.techniques()), p.sent(), p.served(),
-                p.contained() ? String.format(Locale.ROOT, "%.1f ms after the first refused request was sent", p.detectionMs()) : "NEVER"));
+        String detected = p.contained() ? String.format(Locale.ROOT, "%.1f ms", p.detectionMs()) : "NEVER";
+        if (p.techniques().contains("T1565.001")) {
+            progress(String.format(Locale.ROOT, "%s (T1565.001): %d row edited in the primary's database; an incident for it %s after the"
+                    + " commit", p.name(), p.served(), p.contained() ? "listed " + detected : "NEVER listed"));
+            return;
+        }
+        progress(String.format(Locale.ROOT, "%s (%s): %d requests, %d served before containment; the first refusal came %s after its request"
+                + " was sent", p.name(), String.join(", ", p.techniques()), p.sent(), p.served(), detected));
     }
 
     /** The keys the dataset gave collection {@code prefix} (every fourth record, from {@code offset}). */

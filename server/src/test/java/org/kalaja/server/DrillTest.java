@@ -14,7 +14,9 @@ class DrillTest {
 
     @Test
     void theAttackIsContainedAndUndoneAndTheWipedPrimaryRebuiltWithNoAcknowledgedWriteLost() throws Exception {
-        CliTest.Run drill = CliTest.kalaja("drill", "--records", "300", "--writers", "4", "--json", "--work", dir.resolve("drill").toString());
+        Path report = dir.resolve("drill.html");
+        CliTest.Run drill = CliTest.kalaja("drill", "--records", "300", "--writers", "4", "--json", "--work", dir.resolve("drill").toString(),
+                "--report", report.toString());
 
         assertThat(drill.exit()).as(drill.out() + drill.err()).isZero();
         JsonNode verdict = RemoteNode.parse(drill.out().lines().reduce((a, b) -> b).orElseThrow());
@@ -34,6 +36,18 @@ class DrillTest {
             if (!p.path("phase").asText().equals("wipe")) assertThat(p.path("served").asInt()).as(p.toString()).isLessThan(30);
         });
         assertThat(drill.err()).contains("wiped:").contains("serving again");
+        // The report opens offline: no script, links only to the evidence packs beside it, each with a STIX bundle.
+        String html = java.nio.file.Files.readString(report);
+        assertThat(html).contains("PASSED").contains("T1486").contains("T1565.001").contains("T1561").contains("<svg")
+                .doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("href=\"([^\"]+stix-bundle.json)\"").matcher(html);
+        int bundles = 0;
+        while (links.find()) {
+            JsonNode bundle = RemoteNode.parse(java.nio.file.Files.readString(dir.resolve(links.group(1))));
+            assertThat(bundle.path("type").asText()).isEqualTo("bundle");
+            bundles++;
+        }
+        assertThat(bundles).as("incidents with an evidence pack").isGreaterThanOrEqualTo(3);
     }
 
     @Test

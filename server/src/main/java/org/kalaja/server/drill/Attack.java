@@ -49,7 +49,7 @@ final class Attack {
      * @param damaged     the records a served write or delete changed
      */
     record Phase(String name, List<String> techniques, int sent, int served, double detectionMs, List<String> damaged, long startedNanos,
-            long endedNanos) {
+            long endedNanos, long detectedNanos) {
         boolean contained() {
             return detectionMs >= 0;
         }
@@ -124,7 +124,8 @@ final class Attack {
             Thread.sleep(20);
         }
         List<String> damaged = edited == 1 ? List.of("citizens/" + victim) : List.of();
-        return new Phase("database edit", List.of("T1565.001"), edited, edited, detection, damaged, start, System.nanoTime());
+        long detectedAt = detection < 0 ? -1 : committed + (long) (detection * 1e6);
+        return new Phase("database edit", List.of("T1565.001"), edited, edited, detection, damaged, start, System.nanoTime(), detectedAt);
     }
 
     private static List<String> damaged(List<Shot> shots, String collection) {
@@ -132,10 +133,10 @@ final class Attack {
     }
 
     private static Phase phase(String name, List<String> techniques, List<Shot> shots, List<String> damaged, long start) {
-        double detection = shots.stream().filter(s -> !s.served()).min(Comparator.comparingLong(Shot::sent))
-                .map(s -> (s.received() - s.sent()) / 1e6).orElse(-1.0);
+        java.util.Optional<Shot> first = shots.stream().filter(s -> !s.served()).min(Comparator.comparingLong(Shot::sent));
+        double detection = first.map(s -> (s.received() - s.sent()) / 1e6).orElse(-1.0);
         int served = (int) shots.stream().filter(Shot::served).count();
-        return new Phase(name, techniques, shots.size(), served, detection, damaged, start, System.nanoTime());
+        return new Phase(name, techniques, shots.size(), served, detection, damaged, start, System.nanoTime(), first.map(Shot::received).orElse(-1L));
     }
 
     private List<Shot> parallel(List<String> keys, java.util.function.Function<String, Shot> one) {

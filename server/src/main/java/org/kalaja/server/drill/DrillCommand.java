@@ -75,6 +75,10 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the verdict as one JSON object")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "write an HTML report there (it opens offline), with the incidents'"
+            + " evidence packs in FILE's name + '-evidence/'")
+    Path report;
+
     @Spec
     CommandSpec spec;
 
@@ -195,7 +199,9 @@ public final class DrillCommand implements Callable<Integer> {
         int undone = after.undo(admin, "T1486") + after.undo(admin, "T1485");
         after.leaveSafeMode(lead, ciso);
         String probe = after.put(admin, "applications", "after-the-wipe", "{\"drill\":true}");
-        double recoverySeconds = (System.nanoTime() - wiped) / 1e9;
+        long back = System.nanoTime();
+        double recoverySeconds = (back - wiped) / 1e9;
+        List<com.fasterxml.jackson.databind.JsonNode> incidents = Attack.incidents(after.http(), after.base(), admin);
         restored.stop();
         running.remove(restored);
         List<String> damaged = phases.stream().flatMap(p -> p.damaged().stream()).toList();
@@ -238,7 +244,44 @@ public final class DrillCommand implements Callable<Integer> {
             o.put("detection_ms", Math.round(p.detectionMs() * 10) / 10.0);
         }
         list.addObject().put("phase", "wipe").put("techniques", "T1561").put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
+        if (report != null) writeReport(dir, v, phases, wiped, back, incidents, rebuilt, vault);
         return v;
+    }
+
+    /** The HTML report, and an evidence pack per incident (kalaja investigate) beside it. */
+    private void writeReport(Path dir, ObjectNode verdict, List<Attack.Phase> phases, long wiped, long back,
+            List<com.fasterxml.jackson.databind.JsonNode> incidents, Path rebuilt, Path vault) throws Exception {
+        Path file = report.toAbsolutePath();
+        Path evidence = file.resolveSibling(file.getFileName() + "-evidence");
+        Files.createDirectories(evidence);
+        progress("writing the report " + file + " and the incidents' evidence packs in " + evidence);
+        List<DrillReport.Mark> marks = new ArrayList<>();
+        marks.add(new DrillReport.Mark("set-up, records loaded", "life", 0, seconds(phases.getFirst().startedNanos())));
+        for (Attack.Phase p : phases) {
+            marks.add(new DrillReport.Mark(p.name() + " (" + String.join(", ", p.techniques()) + ")", "phase", seconds(p.startedNanos()),
+                    seconds(p.endedNanos())));
+            if (p.detectedNanos() > 0) {
+                marks.add(new DrillReport.Mark("contained: " + p.name(), "detection", seconds(p.detectedNanos()), seconds(p.detectedNanos())));
+            }
+        }
+        marks.add(new DrillReport.Mark("wipe (T1561)", "wipe", seconds(wiped), seconds(wiped)));
+        marks.add(new DrillReport.Mark("rebuilt, verified, serving", "recovery", seconds(wiped), seconds(back)));
+        List<DrillReport.IncidentLine> lines = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode i : incidents) {
+            String id = i.path("id").asText();
+            List<String> techniques = new ArrayList<>();
+            i.path("techniques").forEach(t -> techniques.add(t.path("id").asText()));
+            String rule = i.path("rule").isTextual() ? i.path("rule").asText() : i.path("rule").path("name").asText();
+            if (rule.isEmpty()) rule = "state audit (the store against the log)";
+            int packed = KalajaProcess.run(dir.resolve("investigate-" + id + ".out"), Map.of(), List.of("investigate", id, "--data",
+                    rebuilt.toString(), "--vault", "dir:" + vault, "--out", evidence.resolve(id).toString()), 5);
+            lines.add(new DrillReport.IncidentLine(id, rule, String.join(", ", techniques), packed == 0 ? evidence.getFileName() + "/" + id : ""));
+        }
+        DrillReport.write(file, verdict, marks, lines);
+    }
+
+    private double seconds(long nanos) {
+        return (nanos - started) / 1e9;
     }
 
     private void report(Attack.Phase p) {

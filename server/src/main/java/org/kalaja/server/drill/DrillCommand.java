@@ -1,13 +1,10 @@
 package org.kalaja.server.drill;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +132,7 @@ public final class DrillCommand implements Callable<Integer> {
         first.addAll(List.of("--data", primary.toString()));
         KalajaProcess node = KalajaProcess.start(dir.resolve("primary.out"), env, first);
         running.add(node);
-        Api api = new Api(node.awaitServing(120));
+        DrillApi api = new DrillApi(node.awaitServing(120));
         // What the operator keeps off the machine: the log key and the keystore of sealed data (its passphrase in a safe).
         Files.copy(primary.resolve("log.key"), offline.resolve("log.key"));
         Files.copy(primary.resolve("keys").resolve("kalaja.p12"), offline.resolve("kalaja.p12"));
@@ -194,14 +191,14 @@ public final class DrillCommand implements Callable<Integer> {
         again.addAll(List.of("--data", rebuilt.toString()));
         KalajaProcess restored = KalajaProcess.start(dir.resolve("rebuilt.out"), env, again);
         running.add(restored);
-        Api after = new Api(restored.awaitServing(120));
+        DrillApi after = new DrillApi(restored.awaitServing(120));
         progress("serving again; an administrator the incidents do not implicate undoes them, a second one approves leaving safe mode");
         int undone = after.undo(admin, "T1486") + after.undo(admin, "T1485");
         after.leaveSafeMode(lead, ciso);
         String probe = after.put(admin, "applications", "after-the-wipe", "{\"drill\":true}");
         long back = System.nanoTime();
         double recoverySeconds = (back - wiped) / 1e9;
-        List<com.fasterxml.jackson.databind.JsonNode> incidents = Attack.incidents(after.http(), after.base(), admin);
+        List<JsonNode> incidents = Attack.incidents(after.http(), after.base(), admin);
         restored.stop();
         running.remove(restored);
         List<String> damaged = phases.stream().flatMap(p -> p.damaged().stream()).toList();
@@ -250,7 +247,7 @@ public final class DrillCommand implements Callable<Integer> {
 
     /** The HTML report, and an evidence pack per incident (kalaja investigate) beside it. */
     private void writeReport(Path dir, ObjectNode verdict, List<Attack.Phase> phases, long wiped, long back,
-            List<com.fasterxml.jackson.databind.JsonNode> incidents, Path rebuilt, Path vault) throws Exception {
+            List<JsonNode> incidents, Path rebuilt, Path vault) throws Exception {
         Path file = report.toAbsolutePath();
         Path evidence = file.resolveSibling(file.getFileName() + "-evidence");
         Files.createDirectories(evidence);
@@ -267,7 +264,7 @@ public final class DrillCommand implements Callable<Integer> {
         marks.add(new DrillReport.Mark("wipe (T1561)", "wipe", seconds(wiped), seconds(wiped)));
         marks.add(new DrillReport.Mark("rebuilt, verified, serving", "recovery", seconds(wiped), seconds(back)));
         List<DrillReport.IncidentLine> lines = new ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode i : incidents) {
+        for (JsonNode i : incidents) {
             String id = i.path("id").asText();
             List<String> techniques = new ArrayList<>();
             i.path("techniques").forEach(t -> techniques.add(t.path("id").asText()));
@@ -303,7 +300,7 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     /** A clerk reading records, about ten a second (well inside a person's pace), each answer noted with its time. */
-    private static void read(Api api, String token, List<String> keys, AtomicBoolean stop, List<long[]> reads) {
+    private static void read(DrillApi api, String token, List<String> keys, AtomicBoolean stop, List<long[]> reads) {
         for (int i = 0; !stop.get(); i++) {
             long at = System.nanoTime();
             try {
@@ -319,7 +316,7 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     /** Loads the dataset, 16 writes in flight. */
-    private void load(Api api, String token, Map<String, String> acknowledged) throws InterruptedException {
+    private void load(DrillApi api, String token, Map<String, String> acknowledged) throws InterruptedException {
         List<Thread> loaders = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
             int first = t;
@@ -336,7 +333,7 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     /** One citizen or clerk writing new applications until the node is gone or {@code stop} is set. */
-    private static void live(Api api, String token, String prefix, AtomicBoolean stop, Map<String, String> acknowledged) {
+    private static void live(DrillApi api, String token, String prefix, AtomicBoolean stop, Map<String, String> acknowledged) {
         for (int i = 0; !stop.get(); i++) {
             String body = "{\"applicant\":\"" + prefix + i + "\",\"service\":\"birth-certificate\"}";
             try {
@@ -379,76 +376,6 @@ public final class DrillCommand implements Callable<Integer> {
         if (!Files.exists(dir)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    /** The node's HTTP API, as a client of the e-services gateway uses it. */
-    private record Api(String base, HttpClient http) {
-        Api(String base) {
-            this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
-        }
-
-        String token(String admin, String role, String name) throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/tokens")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"" + role + "\",\"name\":\"" + name + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) throw new IllegalStateException("creating a " + role + " token answered " + r.statusCode() + " " + r.body());
-            return JSON.readTree(r.body()).path("token").asText();
-        }
-
-        /** The write, or null if it was not acknowledged. */
-        String put(String token, String collection, String key, String body) {
-            try {
-                return send(token, collection, key, body) == 200 ? body : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-
-        int get(String token, String collection, String key) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/records/" + collection + "/" + key)).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        }
-
-        private com.fasterxml.jackson.databind.JsonNode post(String token, String path, String body) throws IOException, InterruptedException {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + " " + r.body());
-            return JSON.readTree(r.body());
-        }
-
-        /** Undoes every incident tagged {@code technique}; returns the records restored. */
-        int undo(String admin, String technique) throws IOException, InterruptedException {
-            int restored = 0;
-            for (com.fasterxml.jackson.databind.JsonNode i : Attack.incidents(http, base, admin)) {
-                if (!i.path("techniques").toString().contains("\"" + technique + "\"")) continue;
-                restored += post(admin, "/api/v1/incidents/" + i.path("id").asText() + "/undo", "{}").path("restored").size();
-            }
-            return restored;
-        }
-
-        /** Two administrators: one asks to leave safe mode, the other approves. A node not in safe mode is left as it is. */
-        void leaveSafeMode(String first, String second) throws IOException, InterruptedException {
-            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/sentinel")).timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + first).build(), HttpResponse.BodyHandlers.ofString());
-            if (!status.body().contains("\"safe_mode\":true")) return;
-            String id = post(first, "/api/v1/approvals", "{\"action\":\"safe_mode.exit\",\"reason\":\"drill: the node is rebuilt and the incidents undone\"}")
-                    .path("id").asText();
-            post(second, "/api/v1/approvals/" + id + "/approve", "{}");
-        }
-
-        /** 200 when the node acknowledged the write (created or replaced), else its status. */
-        int send(String token, String collection, String key, String body) throws IOException, InterruptedException {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/records/" + collection + "/" + key))
-                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", collection + "-" + key).PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 201 ? 200 : r.statusCode();
         }
     }
 }

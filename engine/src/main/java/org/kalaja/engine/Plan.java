@@ -47,7 +47,8 @@ final class Plan {
 
     final List<Pending> batch;
     final long first;
-    final List<Plan> assumed;
+    /** Dropped once this plan is finished: otherwise every plan would hold all before it, a chain as long as the node's busy spell. */
+    private List<Plan> assumed;
     final Object[] outcomes;
     final List<byte[]> entries = new ArrayList<>();
     /** The previous index of each entry's record (-1 if none), parallel to {@link #entries}. */
@@ -56,7 +57,7 @@ final class Plan {
     private final Map<RecordId, RecordState> changed = new HashMap<>();
     private final Map<String, Accepted> accepted = new HashMap<>();
     private final Map<String, Long> keys = new HashMap<>();
-    /** Written by the committer thread only; read by it when it validates a later plan. */
+    /** Written by the committer thread only ({@link #finish}); read by it when it validates a later plan. */
     Status status = Status.PLANNED;
 
     private record Accepted(Mutation mutation, WriteResult result) {
@@ -129,6 +130,13 @@ final class Plan {
             if (p.status != Status.COMMITTED) return false;
         }
         return true;
+    }
+
+    /** Records how this plan ended and lets go of the plans it assumed, which later plans need no longer reach through it. */
+    void finish(Status end) {
+        if (end == Status.PLANNED) throw new IllegalArgumentException("a plan finishes committed, replanned or failed");
+        status = end;
+        assumed = List.of();
     }
 
     /** Writes the plan into {@code txn}. */

@@ -197,7 +197,7 @@ final class Sequencer implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 // A defect must not stop the node from answering: fail this batch, keep going.
                 LOG.error("sequencer failed a batch of {} writes", plan.batch.size(), e);
-                plan.status = Plan.Status.FAILED;
+                plan.finish(Plan.Status.FAILED);
                 for (Pending p : plan.batch) {
                     p.future().completeExceptionally(new EngineException(Problem.UNAVAILABLE, "internal error; nothing was written", e));
                 }
@@ -216,7 +216,7 @@ final class Sequencer implements AutoCloseable {
         if (closed != null) {
             batch = refuseGuarded(batch, closed);
             if (batch.isEmpty()) {
-                ahead.status = Plan.Status.REPLANNED; // nothing left to write; plans counting on it plan again
+                ahead.finish(Plan.Status.REPLANNED); // nothing left to write; plans counting on it plan again
                 return;
             }
         }
@@ -236,13 +236,13 @@ final class Sequencer implements AutoCloseable {
                 return inside;
             });
         } catch (StoreException | EngineException e) {
-            ahead.status = Plan.Status.FAILED;
+            ahead.finish(Plan.Status.FAILED);
             EngineException failure = e instanceof EngineException refused ? refused : new EngineException(Problem.UNAVAILABLE,
                     "the store could not commit: " + e.getMessage() + "; nothing of this write was kept, retry with the same Idempotency-Key", e);
             for (Pending p : writes) p.future().completeExceptionally(failure);
             return;
         }
-        ahead.status = written == ahead ? Plan.Status.COMMITTED : Plan.Status.REPLANNED;
+        ahead.finish(written == ahead ? Plan.Status.COMMITTED : Plan.Status.REPLANNED);
         recent.committed(written.first, written.entries);
         for (int i = 0; i < written.outcomes.length; i++) {
             if (written.outcomes[i] instanceof WriteResult result) {

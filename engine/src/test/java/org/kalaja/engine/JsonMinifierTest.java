@@ -92,6 +92,18 @@ class JsonMinifierTest {
         }
     }
 
+    @Test
+    void everyByteValueAtEveryPositionOfTheEightByteScanIsJudgedAsJacksonJudgesIt() {
+        for (int b = 0; b < 256; b++) {
+            for (int at = 0; at < 16; at++) {
+                byte[] body = ("{\"a\":\"" + "x".repeat(24) + "\"}").getBytes(UTF_8);
+                body[6 + at] = (byte) b;
+                checkAgainstJackson(body);
+                if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') assertThat(JsonMinifier.minify(body)).as("byte %d at %d", b, at).isNotNull();
+            }
+        }
+    }
+
     private static void checkAgainstJackson(byte[] body) {
         byte[] reference = null;
         EngineException refused = null;
@@ -148,7 +160,7 @@ class JsonMinifierTest {
         private String string(int member) {
             StringBuilder s = new StringBuilder("\"");
             if (member >= 0 && random.nextInt(3) > 0) s.append('m').append(member); // mostly unique names
-            int n = random.nextInt(12);
+            int n = random.nextInt(random.nextBoolean() ? 12 : 80); // long ones go through the eight-byte scan
             for (int i = 0; i < n; i++) {
                 int kind = random.nextInt(unusual ? 8 : 4);
                 switch (kind) {

@@ -146,7 +146,7 @@ final class JsonMinifier {
         int start = p;
         out[q++] = in[p++];
         while (true) {
-            while (p + Long.BYTES <= in.length && plainAscii((long) LONGS.get(in, p))) p += Long.BYTES;
+            p = plainAsciiRun(in, p);
             int c = in[p] & 0xFF;
             if (c == '"') break;
             if (c == '\\' || c < 0x20) return -1;
@@ -163,6 +163,14 @@ final class JsonMinifier {
         System.arraycopy(in, start + 1, out, q, length - 1);
         q += length - 1;
         return length - 2;
+    }
+
+    /** The end of the run of eight-byte words from {@code from} that {@link #plainAscii}; locals, so the loop stays in registers. */
+    private static int plainAsciiRun(byte[] b, int from) {
+        int i = from;
+        int last = b.length - Long.BYTES;
+        while (i <= last && plainAscii((long) LONGS.get(b, i))) i += Long.BYTES;
+        return i;
     }
 
     /**

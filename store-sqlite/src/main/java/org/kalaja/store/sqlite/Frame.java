@@ -76,6 +76,9 @@ final class Frame {
 
     /** Collects one transaction's changes and encodes them; reused after {@link #reset}. */
     static final class Builder {
+        /** Frames larger than this (big blobs) are encoded into a buffer of their own. */
+        private static final int REUSED_MAX = 64 << 20;
+
         private final Bytes entries = new Bytes(1 << 16);
         private final Bytes rest = new Bytes(1 << 14);
         private final List<Chunk> chunks = new ArrayList<>();
@@ -84,6 +87,7 @@ final class Frame {
         private final List<Key> keys = new ArrayList<>();
         private final List<Blob> blobs = new ArrayList<>();
         private final Chunker chunker = new Chunker();
+        private ByteBuffer reused = ByteBuffer.allocateDirect(1 << 16);
         private long first;
 
         void reset(long firstIndex) {
@@ -139,18 +143,30 @@ final class Frame {
                     List.copyOf(keys), List.copyOf(blobs));
         }
 
-        /** The encoded frame of what {@link #build} returned, as a buffer ready to write. */
+        /**
+         * The encoded frame of what {@link #build} returned, as a buffer ready to write; valid until the
+         * next call. Frames up to {@value #REUSED_MAX} bytes (every group commit of ordinary records)
+         * go into one reused direct buffer: the channel writes it without first copying it into a
+         * direct buffer of its own, and no frame-sized array is allocated per transaction (for G1 a
+         * 4.5 MB array is a "humongous" allocation, and they started concurrent collections).
+         */
         ByteBuffer encode() {
             long total = (long) HEADER + entries.used + rest.used + CRC;
             if (total > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("a write transaction of " + total + " bytes is larger than a frame can hold (2 GiB)");
             }
-            ByteBuffer b = ByteBuffer.allocate((int) total);
+            ByteBuffer b;
+            if (total > REUSED_MAX) {
+                b = ByteBuffer.allocate((int) total);
+            } else {
+                if (reused.capacity() < total) reused = ByteBuffer.allocateDirect((int) Math.min(REUSED_MAX, Math.max(total, 2L * reused.capacity())));
+                b = reused.clear().limit((int) total);
+            }
             b.putInt(MAGIC).putInt((int) total).putLong(first).putInt(chunker.entryCount).putInt(states.size() + removed.size())
                     .putInt(keys.size()).putInt(blobs.size()).putInt(entries.used);
             b.put(entries.bytes, 0, entries.used).put(rest.bytes, 0, rest.used);
             CRC32C crc = new CRC32C();
-            crc.update(b.array(), 0, b.position());
+            crc.update(b.duplicate().flip());
             b.putInt((int) crc.getValue());
             return b.flip();
         }

@@ -50,6 +50,48 @@ class DrillTest {
         assertThat(bundles).as("incidents with an evidence pack").isGreaterThanOrEqualTo(3);
     }
 
+    /** The same drill with the vault on a real S3 server with Object Lock (Ceph RGW): what the wiper cannot reach. */
+    @Test
+    @org.kalaja.testkit.RequiresCephRgw
+    void theDrillPassesWithTheVaultInAnObjectLockBucket(org.kalaja.testkit.CephRgw rgw) throws Exception {
+        try (software.amazon.awssdk.services.s3.S3Client s3 = software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(rgw.endpoint()).region(software.amazon.awssdk.regions.Region.of(rgw.region())).forcePathStyle(true)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(org.kalaja.testkit.CephRgw.ACCESS_KEY,
+                                org.kalaja.testkit.CephRgw.SECRET_KEY))).build()) {
+            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals("kalaja-drill"))) {
+                s3.createBucket(b -> b.bucket("kalaja-drill").objectLockEnabledForBucket(true));
+            }
+        }
+        System.setProperty("aws.accessKeyId", org.kalaja.testkit.CephRgw.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", org.kalaja.testkit.CephRgw.SECRET_KEY);
+        try {
+            String url = "s3://kalaja-drill/ci?endpoint=" + rgw.endpoint() + "&region=" + rgw.region() + "&retention-days=1";
+            CliTest.Run drill = CliTest.kalaja("drill", "--records", "300", "--writers", "4", "--json", "--vault", url,
+                    "--work", dir.resolve("drill-s3").toString());
+
+            assertThat(drill.exit()).as(drill.out() + drill.err()).isZero();
+            JsonNode verdict = RemoteNode.parse(drill.out().lines().reduce((a, b) -> b).orElseThrow());
+            assertThat(verdict.path("passed").asBoolean()).isTrue();
+            assertThat(verdict.path("lost").asLong()).isZero();
+            assertThat(verdict.path("vault_verified").asBoolean()).isTrue();
+            assertThat(verdict.path("restored").asLong()).isEqualTo(verdict.path("damaged").asLong());
+            assertThat(drill.err()).contains("shipping to s3://kalaja-drill/ci/drill-");
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
+
+    @Test
+    void aVaultThatIsNeitherADirectoryNorAnS3UrlIsRefusedBeforeAnythingStarts() {
+        CliTest.Run drill = CliTest.kalaja("drill", "--vault", "dir:" + dir.resolve("absent"), "--work", dir.resolve("w").toString());
+
+        assertThat(drill.exit()).isEqualTo(2);
+        assertThat(drill.err()).contains("--vault must be dir:/path/to/existing/directory or s3://");
+        assertThat(dir.resolve("w")).doesNotExist();
+    }
+
     @Test
     void tooFewRecordsForTheAttackIsRefusedBeforeAnythingStarts() {
         CliTest.Run drill = CliTest.kalaja("drill", "--records", "10", "--work", dir.resolve("small").toString());

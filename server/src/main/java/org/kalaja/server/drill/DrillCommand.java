@@ -69,6 +69,11 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--work", description = "directory for the drill's nodes, vault and output (default: a new temporary one, deleted afterwards)")
     Path work;
 
+    @Option(names = "--vault", paramLabel = "URL", description = "where the primary ships its log: dir:/path or s3://bucket/prefix?endpoint=…"
+            + " (as for serve; the drill uses a new sub-directory or prefix of it, drill-<time>, since a vault is write-once; S3 credentials"
+            + " as for serve). Default: a directory in the drill's work directory")
+    String vault;
+
     @Option(names = "--json", description = "print the verdict as one JSON object")
     boolean json;
 
@@ -80,6 +85,7 @@ public final class DrillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private long started;
+    private final Map<String, String> vaultEnv = vaultEnvironment();
 
     @Override
     public Integer call() throws Exception {
@@ -88,6 +94,10 @@ public final class DrillCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--records must be between 260 and 1000000, got " + records);
         }
         if (writers < 1 || writers > 64) throw new CommandLine.ParameterException(spec.commandLine(), "--writers must be between 1 and 64, got " + writers);
+        if (vault != null && !vault.startsWith("s3://") && !(vault.startsWith("dir:") && Files.isDirectory(Path.of(vault.substring(4))))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--vault must be dir:/path/to/existing/directory or s3://bucket/prefix?endpoint=…, got '"
+                    + vault + "'");
+        }
         boolean temporary = work == null;
         Path dir = temporary ? Files.createTempDirectory("kalaja-drill-") : Files.createDirectories(work);
         started = System.nanoTime();
@@ -110,13 +120,14 @@ public final class DrillCommand implements Callable<Integer> {
 
     private ObjectNode run(Path dir, List<KalajaProcess> running) throws Exception {
         Path primary = Files.createDirectory(dir.resolve("primary"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path vault = Files.createDirectory(dir.resolve("vault"));
+        String vaultUrl = drillVault(dir);
         Path offline = Files.createDirectory(dir.resolve("offline"));
         String admin = "drill-admin-" + random();
         String passphrase = random();
-        Map<String, String> env = Map.of("KALAJA_BOOTSTRAP_TOKEN", admin, "KALAJA_KEYSTORE_PASSPHRASE", passphrase);
+        Map<String, String> env = new java.util.HashMap<>(vaultEnv);
+        env.putAll(Map.of("KALAJA_BOOTSTRAP_TOKEN", admin, "KALAJA_KEYSTORE_PASSPHRASE", passphrase));
 
-        progress("set-up: two witnesses, a primary with a directory vault, in vault durability");
+        progress("set-up: two witnesses, a primary shipping to " + vaultUrl.replaceAll("\\?.*", "") + ", in vault durability");
         // The log key exists before the witnesses start, so that they are told which log they witness.
         LogIdentity identity = LogIdentity.loadOrCreate(primary.resolve("log.key"), "");
         List<String> witnessUrls = new ArrayList<>();
@@ -126,7 +137,7 @@ public final class DrillCommand implements Callable<Integer> {
             running.add(w);
             witnessUrls.add(w.awaitServing(60));
         }
-        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--vault", "dir:" + vault, "--durability", "vault", "--quorum", "2"));
+        List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--vault", vaultUrl, "--durability", "vault", "--quorum", "2"));
         for (String u : witnessUrls) serve.addAll(List.of("--witness", u + "/"));
         List<String> first = new ArrayList<>(serve);
         first.addAll(List.of("--data", primary.toString()));
@@ -184,7 +195,7 @@ public final class DrillCommand implements Callable<Integer> {
         progress("wiped: " + acknowledged.size() + " writes had been acknowledged; rebuilding from the vault");
 
         Path rebuilt = dir.resolve("rebuilt");
-        int recovered = KalajaProcess.run(dir.resolve("recover.out"), env, List.of("recover", "--from", "dir:" + vault, "--into",
+        int recovered = KalajaProcess.run(dir.resolve("recover.out"), env, List.of("recover", "--from", vaultUrl, "--into",
                 rebuilt.toString(), "--key", offline.resolve("log.key").toString(), "--keystore", offline.resolve("kalaja.p12").toString()), 30);
         if (recovered != 0) throw new IllegalStateException("kalaja recover exited " + recovered + "; see " + dir.resolve("recover.out"));
         List<String> again = new ArrayList<>(serve);
@@ -212,7 +223,7 @@ public final class DrillCommand implements Callable<Integer> {
         progress(String.format(Locale.ROOT, "writes accepted again %.1f s after the wipe; %d acknowledged writes lost; %d of %d damaged"
                 + " records restored (%d undo entries)", recoverySeconds, lost, damaged.size() - notRestored, damaged.size(), undone));
 
-        int verified = KalajaProcess.run(dir.resolve("verify.out"), Map.of(), List.of("verify", "--vault", "dir:" + vault,
+        int verified = KalajaProcess.run(dir.resolve("verify.out"), vaultEnv, List.of("verify", "--vault", vaultUrl,
                 "--vkey", identity.vkey()), 10);
         ObjectNode v = JSON.createObjectNode();
         boolean contained = phases.stream().allMatch(Attack.Phase::contained);
@@ -241,13 +252,13 @@ public final class DrillCommand implements Callable<Integer> {
             o.put("detection_ms", Math.round(p.detectionMs() * 10) / 10.0);
         }
         list.addObject().put("phase", "wipe").put("techniques", "T1561").put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
-        if (report != null) writeReport(dir, v, phases, wiped, back, incidents, rebuilt, vault);
+        if (report != null) writeReport(dir, v, phases, wiped, back, incidents, rebuilt, vaultUrl);
         return v;
     }
 
     /** The HTML report, and an evidence pack per incident (kalaja investigate) beside it. */
     private void writeReport(Path dir, ObjectNode verdict, List<Attack.Phase> phases, long wiped, long back,
-            List<JsonNode> incidents, Path rebuilt, Path vault) throws Exception {
+            List<JsonNode> incidents, Path rebuilt, String vaultUrl) throws Exception {
         Path file = report.toAbsolutePath();
         Path evidence = file.resolveSibling(file.getFileName() + "-evidence");
         Files.createDirectories(evidence);
@@ -270,11 +281,38 @@ public final class DrillCommand implements Callable<Integer> {
             i.path("techniques").forEach(t -> techniques.add(t.path("id").asText()));
             String rule = i.path("rule").isTextual() ? i.path("rule").asText() : i.path("rule").path("name").asText();
             if (rule.isEmpty()) rule = "state audit (the store against the log)";
-            int packed = KalajaProcess.run(dir.resolve("investigate-" + id + ".out"), Map.of(), List.of("investigate", id, "--data",
-                    rebuilt.toString(), "--vault", "dir:" + vault, "--out", evidence.resolve(id).toString()), 5);
+            int packed = KalajaProcess.run(dir.resolve("investigate-" + id + ".out"), vaultEnv, List.of("investigate", id, "--data",
+                    rebuilt.toString(), "--vault", vaultUrl, "--out", evidence.resolve(id).toString()), 5);
             lines.add(new DrillReport.IncidentLine(id, rule, String.join(", ", techniques), packed == 0 ? evidence.getFileName() + "/" + id : ""));
         }
         DrillReport.write(file, verdict, marks, lines);
+    }
+
+    /**
+     * The vault this drill ships to: a new directory in {@code dir} by default, else a new sub-directory
+     * or prefix of {@code --vault} (a vault is write-once: another drill's log there would collide).
+     */
+    private String drillVault(Path dir) throws IOException {
+        if (vault == null) return "dir:" + Files.createDirectory(dir.resolve("vault"));
+        String fresh = "drill-" + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + random().substring(0, 6);
+        if (vault.startsWith("dir:")) return "dir:" + Files.createDirectory(Path.of(vault.substring(4)).resolve(fresh));
+        int query = vault.indexOf('?');
+        String path = query < 0 ? vault : vault.substring(0, query);
+        return (path.endsWith("/") ? path : path + "/") + fresh + (query < 0 ? "" : vault.substring(query));
+    }
+
+    /**
+     * What every process that opens the vault gets besides the drill's own environment (which it
+     * inherits): S3 credentials the drill was given as Java system properties.
+     */
+    private static Map<String, String> vaultEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String[] p : new String[][] {{"aws.accessKeyId", "AWS_ACCESS_KEY_ID"}, {"aws.secretAccessKey", "AWS_SECRET_ACCESS_KEY"}}) {
+            String value = System.getProperty(p[0]);
+            if (value != null && System.getenv(p[1]) == null) env.put(p[1], value);
+        }
+        return Map.copyOf(env);
     }
 
     private double seconds(long nanos) {

@@ -56,7 +56,11 @@ final class KalajaProcess {
         while (System.nanoTime() < deadline) {
             Matcher m = SERVING.matcher(printed());
             if (m.find()) return m.group(1);
-            if (!process.isAlive()) throw new IllegalStateException("it stopped (exit " + process.exitValue() + "); see " + output);
+            if (!process.isAlive()) {
+                List<String> lines = printed().lines().toList();
+                throw new IllegalStateException("it stopped (exit " + process.exitValue() + "): "
+                        + String.join(" | ", lines.subList(Math.max(0, lines.size() - 4), lines.size())) + "; see " + output);
+            }
             Thread.sleep(50);
         }
         throw new IllegalStateException("it did not start serving in " + seconds + " s; see " + output);

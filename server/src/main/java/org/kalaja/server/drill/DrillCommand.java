@@ -58,6 +58,7 @@ import picocli.CommandLine.Option;
                 + "acknowledged write was lost, every damaged record was restored and the log verifies.")
 public final class DrillCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final java.util.regex.Pattern WITNESS_KEY = java.util.regex.Pattern.compile("Witness key \\(give it to the logs' operators\\): (\\S+)");
     private static final List<String> COLLECTIONS = List.of("citizens", "applications", "documents", "inbox");
 
     @Option(names = "--records", defaultValue = "2000", description = "records loaded before the attack (default: ${DEFAULT-VALUE})")
@@ -131,11 +132,15 @@ public final class DrillCommand implements Callable<Integer> {
         // The log key exists before the witnesses start, so that they are told which log they witness.
         LogIdentity identity = LogIdentity.loadOrCreate(primary.resolve("log.key"), "");
         List<String> witnessUrls = new ArrayList<>();
+        List<String> witnessKeys = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
             KalajaProcess w = KalajaProcess.start(dir.resolve("witness-" + i + ".out"), Map.of(), List.of("witness", "--data",
                     dir.resolve("witness-" + i).toString(), "--port", "0", "--name", "drill.kalaja.localhost/witness-" + i, "--log", identity.vkey()));
             running.add(w);
             witnessUrls.add(w.awaitServing(60));
+            java.util.regex.Matcher key = WITNESS_KEY.matcher(w.printed());
+            if (!key.find()) throw new IllegalStateException("witness " + i + " printed no key; see " + dir.resolve("witness-" + i + ".out"));
+            witnessKeys.add(key.group(1));
         }
         List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--vault", vaultUrl, "--durability", "vault", "--quorum", "2"));
         for (String u : witnessUrls) serve.addAll(List.of("--witness", u + "/"));
@@ -210,6 +215,13 @@ public final class DrillCommand implements Callable<Integer> {
         long back = System.nanoTime();
         double recoverySeconds = (back - wiped) / 1e9;
         List<JsonNode> incidents = Attack.incidents(after.http(), after.base(), admin);
+        // A directory vault holds the checkpoints the witnesses cosigned; an S3 one is read through the rebuilt node.
+        progress("independent verification (tools/peer-verifier: Go's sumdb/tlog and note, no Kalaja code)");
+        IndependentVerifier.Result independent = vaultUrl.startsWith("dir:")
+                ? IndependentVerifier.verify(dir, vaultUrl.substring("dir:".length()), identity.vkey(), witnessKeys)
+                : IndependentVerifier.verify(dir, after.base() + "/log/", identity.vkey(), List.of());
+        progress("independent verification " + independent.outcome() + ": " + independent.detail()
+                + (independent.cosignaturesVerified() > 0 ? ", " + independent.cosignaturesVerified() + " witness cosignatures" : ""));
         restored.stop();
         running.remove(restored);
         List<String> damaged = phases.stream().flatMap(p -> p.damaged().stream()).toList();
@@ -223,11 +235,12 @@ public final class DrillCommand implements Callable<Integer> {
         progress(String.format(Locale.ROOT, "writes accepted again %.1f s after the wipe; %d acknowledged writes lost; %d of %d damaged"
                 + " records restored (%d undo entries)", recoverySeconds, lost, damaged.size() - notRestored, damaged.size(), undone));
 
-        int verified = KalajaProcess.run(dir.resolve("verify.out"), vaultEnv, List.of("verify", "--vault", vaultUrl,
-                "--vkey", identity.vkey()), 10);
+        List<String> verify = new ArrayList<>(List.of("verify", "--vault", vaultUrl, "--vkey", identity.vkey()));
+        for (String k : witnessKeys) verify.addAll(List.of("--witness-vkey", k));
+        int verified = KalajaProcess.run(dir.resolve("verify.out"), vaultEnv, verify, 10);
         ObjectNode v = JSON.createObjectNode();
         boolean contained = phases.stream().allMatch(Attack.Phase::contained);
-        boolean passed = lost == 0 && notRestored == 0 && contained && verified == 0 && probe != null;
+        boolean passed = lost == 0 && notRestored == 0 && contained && verified == 0 && probe != null && !independent.failed();
         v.put("passed", passed);
         v.put("lost", lost);
         v.put("acknowledged", acknowledged.size());
@@ -236,6 +249,10 @@ public final class DrillCommand implements Callable<Integer> {
         v.put("max_detection_ms", Math.round(phases.stream().mapToDouble(Attack.Phase::detectionMs).max().orElse(-1) * 10) / 10.0);
         v.put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
         v.put("vault_verified", verified == 0);
+        v.put("independent_verification", independent.outcome());
+        v.put("independent_detail", independent.detail());
+        v.put("independent_entries_checked", independent.entriesChecked());
+        v.put("independent_cosignatures_verified", independent.cosignaturesVerified());
         // A write in vault durability is answered only once the vault published a checkpoint both witnesses cosigned.
         v.put("witnesses_accepted_rebuilt_log", probe != null);
         long attackStart = phases.getFirst().startedNanos();

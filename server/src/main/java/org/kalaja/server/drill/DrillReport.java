@@ -56,7 +56,13 @@ final class DrillReport {
         figure(h, "records damaged / restored", verdict.path("damaged").asText() + " / " + verdict.path("restored").asText());
         figure(h, "slowest detection", verdict.path("max_detection_ms").asText() + " ms");
         figure(h, "wipe to service restored", verdict.path("recovery_s").asText() + " s");
+        figure(h, "independent verification (Go)", verdict.path("independent_verification").asText());
         h.append("</tr></table>\n");
+        h.append("<p>Verification: <code>kalaja verify --vault</code> ").append(verdict.path("vault_verified").asBoolean() ? "passed" : "FAILED")
+                .append(" (every entry, tile and checkpoint in the vault, against the log's key and both witnesses' keys); the independent"
+                        + " verifier, a Go program that shares no code with Kalaja: ")
+                .append(esc(verdict.path("independent_verification").asText())).append(", ").append(esc(verdict.path("independent_detail").asText()))
+                .append(".</p>\n");
 
         h.append("<h2>Timeline</h2>\n").append(svg(timeline));
 

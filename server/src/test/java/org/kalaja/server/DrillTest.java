@@ -25,6 +25,11 @@ class DrillTest {
         assertThat(verdict.path("acknowledged").asLong()).as("writes acknowledged before the wipe").isGreaterThanOrEqualTo(300);
         assertThat(verdict.path("vault_verified").asBoolean()).isTrue();
         assertThat(verdict.path("witnesses_accepted_rebuilt_log").asBoolean()).isTrue();
+        // Eight citizens applied through the portal's pages; each finds the application in the rebuilt portal, which takes new ones.
+        assertThat(verdict.path("portal_applications_acknowledged").asInt()).isEqualTo(8);
+        assertThat(verdict.path("portal_applications_found_after_recovery").asInt()).isEqualTo(8);
+        assertThat(verdict.path("portal_takes_applications_after_recovery").asBoolean()).isTrue();
+        assertThat(verdict.path("citizen_reads_served_during_attack").asLong()).as("citizens' reads while the attack was contained").isPositive();
         if (org.kalaja.testkit.PeerVerifier.locate().isPresent()) {
             // Go's sumdb code read the vault: every entry, and the cosignatures of both witnesses.
             assertThat(verdict.path("independent_verification").asText()).as(verdict.path("independent_detail").asText()).isEqualTo("passed");

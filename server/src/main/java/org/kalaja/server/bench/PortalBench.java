@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.CookieManager;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.kalaja.portal.demo.DemoData;
 import org.kalaja.portal.identity.Totp;
 import picocli.CommandLine.Command;
@@ -36,7 +32,6 @@ final class PortalBench {
     private static final Pattern SERVING = Pattern.compile("serving at (http://[^ ]+/)");
     private static final Pattern DOCUMENT = Pattern.compile("/verify/(D[0-9A-Z]+)");
     private static final Pattern CITIZEN = Pattern.compile("Citizens: e\\.g\\. (\\S+),");
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     private PortalBench() {
     }
@@ -178,16 +173,10 @@ final class PortalBench {
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, Map<String, String> fields) throws Exception {
-        String body = fields.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return org.kalaja.server.PortalForms.post(http, url, fields);
     }
 
     private static String csrf(String html) {
-        Matcher m = CSRF.matcher(html);
-        if (!m.find()) throw new IllegalStateException("the page has no form with a CSRF token");
-        return m.group(1);
+        return org.kalaja.server.PortalForms.csrf(html).orElseThrow(() -> new IllegalStateException("the page has no form with a CSRF token"));
     }
 }

@@ -38,18 +38,22 @@ import picocli.CommandLine.Option;
  * {@code kalaja drill}: the July 2022 campaign, re-enacted on loopback with real processes and real HTTP.
  *
  * <p>A primary with its vault and two witnesses (each its own process, vault durability, quorum 2)
- * serves a gateway's writes and a clerk's reads. An attacker with stolen administrator tokens (T1078),
- * from an address of its own, then reads citizens' records in bulk (T1213, T1567), overwrites documents
- * with ciphertext (T1486) and deletes the inbox (T1485); the sentinel must refuse each phase. Last, the
- * wiper kills the primary and deletes its whole data directory (T1561). The node is rebuilt from the
- * vault with full verification, an administrator the incidents do not implicate undoes them, two
- * administrators take it out of safe mode, and it must take writes again (cosigned by both witnesses).
+ * holds a portal's dataset ({@code serve --demo}: citizens, applications, sealed documents, letters)
+ * and records loaded through the API. During the drill a gateway writes, a clerk reads, and eight
+ * citizens sign in to the portal, apply for a birth certificate and keep looking at their
+ * applications. An attacker with stolen administrator tokens (T1078), from an address of its own,
+ * then reads citizens' records in bulk (T1213, T1567), overwrites documents with ciphertext (T1486)
+ * and deletes the inbox (T1485); the sentinel must refuse each phase. A row of the primary's database
+ * is edited behind Kalaja's back (T1565.001). Last, the wiper kills the primary and deletes its whole
+ * data directory (T1561). The node is rebuilt from the vault with full verification, an administrator
+ * the incidents do not implicate undoes them, two administrators take it out of safe mode, and it must
+ * take writes again (cosigned by both witnesses), in the API and in the portal.
  *
  * <p>The drill remembers every write the node acknowledged, on its own, and checks each in the rebuilt
  * store (not through the node's API, whose bulk-read rules would rightly stop a client reading
- * everything back), the damaged records as they were before the attack. Before the wipe, a citizen's
- * row in the primary's database is also edited behind Kalaja's back (T1565.001). Not yet in this
- * version: the HTML report with the timeline and the STIX bundle.
+ * everything back), the damaged records as they were before the attack; each citizen looks for their
+ * application in the rebuilt portal. Then {@code kalaja verify --vault} and the independent Go
+ * verifier ({@link IndependentVerifier}) check the log against the log's and the witnesses' keys.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "Re-enact the 2022 attack on loopback: stolen admin tokens (T1078), bulk export (T1213/T1567), ransomware "
@@ -59,10 +63,17 @@ import picocli.CommandLine.Option;
 public final class DrillCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final java.util.regex.Pattern WITNESS_KEY = java.util.regex.Pattern.compile("Witness key \\(give it to the logs' operators\\): (\\S+)");
+    /** Citizens who use the portal during the drill: each applies once (the sentinel rightly flags a citizen sending dozens). */
+    private static final int PORTAL_CITIZENS = 8;
     private static final List<String> COLLECTIONS = List.of("citizens", "applications", "documents", "inbox");
 
     @Option(names = "--records", defaultValue = "2000", description = "records loaded before the attack (default: ${DEFAULT-VALUE})")
     int records;
+
+    @Option(names = "--citizens", defaultValue = "60", description = "citizens in the portal's dataset (serve --demo: accounts, applications,"
+            + " sealed documents, letters); eight of them sign in, apply and keep looking at their applications through the drill"
+            + " (default: ${DEFAULT-VALUE})")
+    int citizens;
 
     @Option(names = "--writers", defaultValue = "8", description = "citizens and clerks writing during the drill (default: ${DEFAULT-VALUE})")
     int writers;
@@ -94,6 +105,7 @@ public final class DrillCommand implements Callable<Integer> {
         if (records < 260 || records > 1_000_000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--records must be between 260 and 1000000, got " + records);
         }
+        if (citizens < 8 || citizens > 10_000) throw new CommandLine.ParameterException(spec.commandLine(), "--citizens must be between 8 and 10000, got " + citizens);
         if (writers < 1 || writers > 64) throw new CommandLine.ParameterException(spec.commandLine(), "--writers must be between 1 and 64, got " + writers);
         if (vault != null && !vault.startsWith("s3://") && !(vault.startsWith("dir:") && Files.isDirectory(Path.of(vault.substring(4))))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vault must be dir:/path/to/existing/directory or s3://bucket/prefix?endpoint=…, got '"
@@ -145,10 +157,11 @@ public final class DrillCommand implements Callable<Integer> {
         List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--vault", vaultUrl, "--durability", "vault", "--quorum", "2"));
         for (String u : witnessUrls) serve.addAll(List.of("--witness", u + "/"));
         List<String> first = new ArrayList<>(serve);
-        first.addAll(List.of("--data", primary.toString()));
+        first.addAll(List.of("--data", primary.toString(), "--demo", "--demo-citizens", Integer.toString(citizens), "--demo-list-citizens"));
         KalajaProcess node = KalajaProcess.start(dir.resolve("primary.out"), env, first);
         running.add(node);
         DrillApi api = new DrillApi(node.awaitServing(120));
+        List<String> people = node.awaitDemo(600).subList(0, PORTAL_CITIZENS);
         // What the operator keeps off the machine: the log key and the keystore of sealed data (its passphrase in a safe).
         Files.copy(primary.resolve("log.key"), offline.resolve("log.key"));
         Files.copy(primary.resolve("keys").resolve("kalaja.p12"), offline.resolve("kalaja.p12"));
@@ -164,7 +177,8 @@ public final class DrillCommand implements Callable<Integer> {
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         load(api, service, acknowledged);
 
-        progress("normal life: " + writers + " writers and a clerk reading; then the attack, phase by phase");
+        progress("normal life: " + writers + " writers through the gateway, a clerk reading, " + people.size()
+                + " citizens in the portal; then the attack, phase by phase");
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> life = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -173,6 +187,16 @@ public final class DrillCommand implements Callable<Integer> {
         }
         List<long[]> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
         life.add(Thread.ofPlatform().name("drill-clerk").start(() -> read(api, clerk, keys("c", 0), stop, reads)));
+        Map<String, String> applied = new ConcurrentHashMap<>();
+        List<long[]> citizenReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(people.size());
+        for (String email : people) {
+            Citizen citizen = new Citizen(api.base(), email);
+            life.add(Thread.ofPlatform().name("drill-citizen").start(() -> citizenLife(citizen, applied, sent, stop, citizenReads)));
+        }
+        sent.await(120, TimeUnit.SECONDS);
+        progress(applied.size() + " of " + people.size() + " citizens signed in to the portal and applied for a birth certificate;"
+                + " they keep looking at their applications");
         Thread.sleep(1_000);
         Attack attacker = new Attack(api.base());
         List<Attack.Phase> phases = new ArrayList<>();
@@ -214,6 +238,16 @@ public final class DrillCommand implements Callable<Integer> {
         String probe = after.put(admin, "applications", "after-the-wipe", "{\"drill\":true}");
         long back = System.nanoTime();
         double recoverySeconds = (back - wiped) / 1e9;
+        progress("citizens sign in to the rebuilt portal and look for their applications");
+        int found = 0;
+        for (Map.Entry<String, String> a : applied.entrySet()) {
+            Citizen citizen = new Citizen(after.base(), a.getKey());
+            if (citizen.signIn() && citizen.applications().body().contains(a.getValue())) found++;
+        }
+        Citizen returning = new Citizen(after.base(), people.getFirst());
+        String appliedAfter = returning.signIn() ? returning.applyForBirthCertificate() : null;
+        progress(found + " of " + applied.size() + " citizens found their application in the rebuilt portal; a new application "
+                + (appliedAfter != null ? "was taken (" + appliedAfter + ")" : "was NOT taken"));
         List<JsonNode> incidents = Attack.incidents(after.http(), after.base(), admin);
         // A directory vault holds the checkpoints the witnesses cosigned; an S3 one is read through the rebuilt node.
         progress("independent verification (tools/peer-verifier: Go's sumdb/tlog and note, no Kalaja code)");
@@ -240,7 +274,8 @@ public final class DrillCommand implements Callable<Integer> {
         int verified = KalajaProcess.run(dir.resolve("verify.out"), vaultEnv, verify, 10);
         ObjectNode v = JSON.createObjectNode();
         boolean contained = phases.stream().allMatch(Attack.Phase::contained);
-        boolean passed = lost == 0 && notRestored == 0 && contained && verified == 0 && probe != null && !independent.failed();
+        boolean portal = !applied.isEmpty() && found == applied.size() && appliedAfter != null;
+        boolean passed = lost == 0 && notRestored == 0 && contained && verified == 0 && probe != null && !independent.failed() && portal;
         v.put("passed", passed);
         v.put("lost", lost);
         v.put("acknowledged", acknowledged.size());
@@ -258,6 +293,11 @@ public final class DrillCommand implements Callable<Integer> {
         long attackStart = phases.getFirst().startedNanos();
         long attackEnd = phases.getLast().endedNanos();
         v.put("clerk_reads_served_during_attack", reads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] == 200).count());
+        v.put("portal_applications_acknowledged", applied.size());
+        v.put("portal_applications_found_after_recovery", found);
+        v.put("portal_takes_applications_after_recovery", appliedAfter != null);
+        v.put("citizen_reads_served_during_attack", citizenReads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] == 200).count());
+        v.put("citizen_reads_refused_during_attack", citizenReads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] != 200).count());
         v.put("clerk_reads_refused_during_attack", reads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] != 200).count());
         var list = v.putArray("phases");
         for (Attack.Phase p : phases) {
@@ -367,6 +407,34 @@ public final class DrillCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * A citizen: signs in, applies once (the reference the portal showed is remembered, as the citizen
+     * would), then looks at their applications every half second, each answer noted with its time.
+     */
+    private static void citizenLife(Citizen citizen, Map<String, String> applied, java.util.concurrent.CountDownLatch sent,
+            AtomicBoolean stop, List<long[]> reads) {
+        boolean counted = false;
+        try {
+            if (citizen.signIn()) {
+                String reference = citizen.applyForBirthCertificate();
+                if (reference != null) applied.put(citizen.email(), reference);
+            }
+            sent.countDown();
+            counted = true;
+            while (!stop.get()) {
+                long at = System.nanoTime();
+                reads.add(new long[] {at, citizen.applications().statusCode()});
+                Thread.sleep(500);
+            }
+        } catch (IOException e) {
+            // the node is gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (!counted) sent.countDown();
         }
     }
 

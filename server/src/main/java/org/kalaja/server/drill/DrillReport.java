@@ -57,6 +57,8 @@ final class DrillReport {
         figure(h, "slowest detection", verdict.path("max_detection_ms").asText() + " ms");
         figure(h, "wipe to service restored", verdict.path("recovery_s").asText() + " s");
         figure(h, "independent verification (Go)", verdict.path("independent_verification").asText());
+        figure(h, "citizens' applications found after the rebuild", verdict.path("portal_applications_found_after_recovery").asText() + " / "
+                + verdict.path("portal_applications_acknowledged").asText());
         h.append("</tr></table>\n");
         h.append("<p>Verification: <code>kalaja verify --vault</code> ").append(verdict.path("vault_verified").asBoolean() ? "passed" : "FAILED")
                 .append(" (every entry, tile and checkpoint in the vault, against the log's key and both witnesses' keys); the independent"

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * path as this process, its output (stdout and stderr) in a file the drill keeps.
  */
 final class KalajaProcess {
+    private static final Pattern DEMO_CITIZEN = Pattern.compile("(?m)^  citizen (\\S+)$");
     private static final Pattern SERVING = Pattern.compile("serving at (http://[^\\s/]+)");
 
     final Process process;
@@ -64,6 +65,23 @@ final class KalajaProcess {
             Thread.sleep(50);
         }
         throw new IllegalStateException("it did not start serving in " + seconds + " s; see " + output);
+    }
+
+    /** The demo citizens' emails, once {@code serve --demo --demo-list-citizens} loaded its data (at most {@code seconds}). */
+    List<String> awaitDemo(int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String out = printed();
+            if (out.contains("Demo data loaded")) {
+                List<String> emails = new ArrayList<>();
+                Matcher m = DEMO_CITIZEN.matcher(out);
+                while (m.find()) emails.add(m.group(1));
+                return emails;
+            }
+            if (!process.isAlive()) throw new IllegalStateException("it stopped while loading the demo data; see " + output);
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("it did not load the demo data in " + seconds + " s; see " + output);
     }
 
     String printed() throws IOException {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -19,8 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.kalaja.engine.LogIdentity;
 import org.kalaja.engine.spi.RecordId;
@@ -179,23 +176,9 @@ public final class DrillCommand implements Callable<Integer> {
 
         progress("normal life: " + writers + " writers through the gateway, a clerk reading, " + people.size()
                 + " citizens in the portal; then the attack, phase by phase");
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> life = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            String prefix = "life-" + w + "-";
-            life.add(Thread.ofPlatform().name("drill-life-" + w).start(() -> live(api, service, prefix, stop, acknowledged)));
-        }
-        List<long[]> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        life.add(Thread.ofPlatform().name("drill-clerk").start(() -> read(api, clerk, keys("c", 0), stop, reads)));
-        Map<String, String> applied = new ConcurrentHashMap<>();
-        List<long[]> citizenReads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(people.size());
-        for (String email : people) {
-            Citizen citizen = new Citizen(api.base(), email);
-            life.add(Thread.ofPlatform().name("drill-citizen").start(() -> citizenLife(citizen, applied, sent, stop, citizenReads)));
-        }
-        sent.await(120, TimeUnit.SECONDS);
-        progress(applied.size() + " of " + people.size() + " citizens signed in to the portal and applied for a birth certificate;"
+        NormalLife life = NormalLife.start(api, service, clerk, keys("c", 0), people, writers, acknowledged);
+        int applied = life.awaitApplications(120);
+        progress(applied + " of " + people.size() + " citizens signed in to the portal and applied for a birth certificate;"
                 + " they keep looking at their applications");
         Thread.sleep(1_000);
         Attack attacker = new Attack(api.base());
@@ -219,8 +202,7 @@ public final class DrillCommand implements Callable<Integer> {
         node.kill();
         running.remove(node);
         delete(primary);
-        stop.set(true);
-        for (Thread t : life) t.join(Duration.ofSeconds(30));
+        life.stop();
         progress("wiped: " + acknowledged.size() + " writes had been acknowledged; rebuilding from the vault");
 
         Path rebuilt = dir.resolve("rebuilt");
@@ -239,14 +221,10 @@ public final class DrillCommand implements Callable<Integer> {
         long back = System.nanoTime();
         double recoverySeconds = (back - wiped) / 1e9;
         progress("citizens sign in to the rebuilt portal and look for their applications");
-        int found = 0;
-        for (Map.Entry<String, String> a : applied.entrySet()) {
-            Citizen citizen = new Citizen(after.base(), a.getKey());
-            if (citizen.signIn() && citizen.applications().body().contains(a.getValue())) found++;
-        }
+        int found = life.applicationsFoundIn(after.base());
         Citizen returning = new Citizen(after.base(), people.getFirst());
         String appliedAfter = returning.signIn() ? returning.applyForBirthCertificate() : null;
-        progress(found + " of " + applied.size() + " citizens found their application in the rebuilt portal; a new application "
+        progress(found + " of " + applied + " citizens found their application in the rebuilt portal; a new application "
                 + (appliedAfter != null ? "was taken (" + appliedAfter + ")" : "was NOT taken"));
         List<JsonNode> incidents = Attack.incidents(after.http(), after.base(), admin);
         // A directory vault holds the checkpoints the witnesses cosigned; an S3 one is read through the rebuilt node.
@@ -274,7 +252,7 @@ public final class DrillCommand implements Callable<Integer> {
         int verified = KalajaProcess.run(dir.resolve("verify.out"), vaultEnv, verify, 10);
         ObjectNode v = JSON.createObjectNode();
         boolean contained = phases.stream().allMatch(Attack.Phase::contained);
-        boolean portal = !applied.isEmpty() && found == applied.size() && appliedAfter != null;
+        boolean portal = applied > 0 && found == applied && appliedAfter != null;
         boolean passed = lost == 0 && notRestored == 0 && contained && verified == 0 && probe != null && !independent.failed() && portal;
         v.put("passed", passed);
         v.put("lost", lost);
@@ -292,13 +270,13 @@ public final class DrillCommand implements Callable<Integer> {
         v.put("witnesses_accepted_rebuilt_log", probe != null);
         long attackStart = phases.getFirst().startedNanos();
         long attackEnd = phases.getLast().endedNanos();
-        v.put("clerk_reads_served_during_attack", reads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] == 200).count());
-        v.put("portal_applications_acknowledged", applied.size());
+        v.put("clerk_reads_served_during_attack", life.clerkReads(attackStart, attackEnd, true));
+        v.put("clerk_reads_refused_during_attack", life.clerkReads(attackStart, attackEnd, false));
+        v.put("portal_applications_acknowledged", applied);
         v.put("portal_applications_found_after_recovery", found);
         v.put("portal_takes_applications_after_recovery", appliedAfter != null);
-        v.put("citizen_reads_served_during_attack", citizenReads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] == 200).count());
-        v.put("citizen_reads_refused_during_attack", citizenReads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] != 200).count());
-        v.put("clerk_reads_refused_during_attack", reads.stream().filter(r -> r[0] >= attackStart && r[0] <= attackEnd && r[1] != 200).count());
+        v.put("citizen_reads_served_during_attack", life.citizenReads(attackStart, attackEnd, true));
+        v.put("citizen_reads_refused_during_attack", life.citizenReads(attackStart, attackEnd, false));
         var list = v.putArray("phases");
         for (Attack.Phase p : phases) {
             ObjectNode o = list.addObject();
@@ -394,51 +372,7 @@ public final class DrillCommand implements Callable<Integer> {
         return out;
     }
 
-    /** A clerk reading records, about ten a second (well inside a person's pace), each answer noted with its time. */
-    private static void read(DrillApi api, String token, List<String> keys, AtomicBoolean stop, List<long[]> reads) {
-        for (int i = 0; !stop.get(); i++) {
-            long at = System.nanoTime();
-            try {
-                reads.add(new long[] {at, api.get(token, "citizens", keys.get(i % keys.size()))});
-                Thread.sleep(100);
-            } catch (IOException e) {
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /**
-     * A citizen: signs in, applies once (the reference the portal showed is remembered, as the citizen
-     * would), then looks at their applications every half second, each answer noted with its time.
-     */
-    private static void citizenLife(Citizen citizen, Map<String, String> applied, java.util.concurrent.CountDownLatch sent,
-            AtomicBoolean stop, List<long[]> reads) {
-        boolean counted = false;
-        try {
-            if (citizen.signIn()) {
-                String reference = citizen.applyForBirthCertificate();
-                if (reference != null) applied.put(citizen.email(), reference);
-            }
-            sent.countDown();
-            counted = true;
-            while (!stop.get()) {
-                long at = System.nanoTime();
-                reads.add(new long[] {at, citizen.applications().statusCode()});
-                Thread.sleep(500);
-            }
-        } catch (IOException e) {
-            // the node is gone
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (!counted) sent.countDown();
-        }
-    }
-
-    /** Loads the dataset, 16 writes in flight. */
+    /** Loads the dataset, 16 writes in flight, saying every five seconds how far it got. */
     private void load(DrillApi api, String token, Map<String, String> acknowledged) throws InterruptedException {
         List<Thread> loaders = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
@@ -452,20 +386,9 @@ public final class DrillCommand implements Callable<Integer> {
                 }
             }));
         }
-        for (Thread t : loaders) t.join();
-    }
-
-    /** One citizen or clerk writing new applications until the node is gone or {@code stop} is set. */
-    private static void live(DrillApi api, String token, String prefix, AtomicBoolean stop, Map<String, String> acknowledged) {
-        for (int i = 0; !stop.get(); i++) {
-            String body = "{\"applicant\":\"" + prefix + i + "\",\"service\":\"birth-certificate\"}";
-            try {
-                if (api.send(token, "applications", prefix + i, body) == 200) acknowledged.put("applications/" + prefix + i, body);
-            } catch (IOException e) {
-                return; // the node is gone: what it acknowledged is recorded
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        for (Thread t : loaders) {
+            while (!t.join(java.time.Duration.ofSeconds(5))) {
+                progress(String.format(Locale.ROOT, "  loaded %,d of %,d records", acknowledged.size(), records));
             }
         }
     }

@@ -158,7 +158,7 @@ public final class DrillCommand implements Callable<Integer> {
         KalajaProcess node = KalajaProcess.start(dir.resolve("primary.out"), env, first);
         running.add(node);
         DrillApi api = new DrillApi(node.awaitServing(120));
-        List<String> people = node.awaitDemo(600).subList(0, PORTAL_CITIZENS);
+        List<String> people = node.awaitDemo(citizens, 600).subList(0, PORTAL_CITIZENS);
         // What the operator keeps off the machine: the log key and the keystore of sealed data (its passphrase in a safe).
         Files.copy(primary.resolve("log.key"), offline.resolve("log.key"));
         Files.copy(primary.resolve("keys").resolve("kalaja.p12"), offline.resolve("kalaja.p12"));

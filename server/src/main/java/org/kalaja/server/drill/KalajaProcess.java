@@ -67,8 +67,11 @@ final class KalajaProcess {
         throw new IllegalStateException("it did not start serving in " + seconds + " s; see " + output);
     }
 
-    /** The demo citizens' emails, once {@code serve --demo --demo-list-citizens} loaded its data (at most {@code seconds}). */
-    List<String> awaitDemo(int seconds) throws IOException, InterruptedException {
+    /**
+     * The demo citizens' emails, once {@code serve --demo --demo-list-citizens} loaded its data and listed
+     * all {@code citizens} of them (the list follows the "loaded" line, so both are waited for).
+     */
+    List<String> awaitDemo(int citizens, int seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             String out = printed();
@@ -76,12 +79,12 @@ final class KalajaProcess {
                 List<String> emails = new ArrayList<>();
                 Matcher m = DEMO_CITIZEN.matcher(out);
                 while (m.find()) emails.add(m.group(1));
-                return emails;
+                if (emails.size() >= citizens) return emails;
             }
             if (!process.isAlive()) throw new IllegalStateException("it stopped while loading the demo data; see " + output);
             Thread.sleep(100);
         }
-        throw new IllegalStateException("it did not load the demo data in " + seconds + " s; see " + output);
+        throw new IllegalStateException("it did not load and list " + citizens + " demo citizens in " + seconds + " s; see " + output);
     }
 
     String printed() throws IOException {

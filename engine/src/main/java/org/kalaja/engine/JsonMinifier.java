@@ -37,13 +37,12 @@ final class JsonMinifier {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] in;
-    private final byte[] out;
     private int p;
-    private int q;
+    /** Insignificant whitespace bytes seen: the output is the input without them. */
+    private int skipped;
 
     private JsonMinifier(byte[] in) {
         this.in = in;
-        this.out = new byte[in.length];
     }
 
     /** The minified body, or null if the fast path declines it (Jackson must decide). */
@@ -58,7 +57,22 @@ final class JsonMinifier {
         } catch (ArrayIndexOutOfBoundsException truncated) {
             return null; // the body ended inside a value
         }
-        return m.q == body.length ? m.out : Arrays.copyOf(m.out, m.q);
+        return m.skipped == 0 ? body.clone() : withoutWhitespace(body, body.length - m.skipped);
+    }
+
+    /**
+     * {@code body}, which {@link #minify} validated, without its whitespace outside strings: it holds no
+     * escapes, so every quote opens or closes a string.
+     */
+    private static byte[] withoutWhitespace(byte[] body, int length) {
+        byte[] out = new byte[length];
+        int q = 0;
+        boolean inString = false;
+        for (byte b : body) {
+            if (b == '"') inString = !inString;
+            if (inString || b == '"' || (b != ' ' && b != '\n' && b != '\r' && b != '\t')) out[q++] = b;
+        }
+        return out;
     }
 
     private boolean value(int depth) {
@@ -77,10 +91,10 @@ final class JsonMinifier {
 
     /** At '{'. */
     private boolean object(int depth) {
-        out[q++] = in[p++];
+        p++;
         skipWhitespace();
         if (in[p] == '}') {
-            out[q++] = in[p++];
+            p++;
             return true;
         }
         int[] names = new int[2 * LINEAR_NAMES];
@@ -89,13 +103,13 @@ final class JsonMinifier {
         while (true) {
             skipWhitespace();
             if (in[p] != '"') return false;
-            int start = q + 1;
+            int start = p + 1;
             int length = string();
             if (length < 0 || length > MAX_NAME) return false;
-            int end = q - 1;
+            int end = p - 1;
             if (count < LINEAR_NAMES) {
                 for (int i = 0; i < count; i++) {
-                    if (Arrays.equals(out, names[2 * i], names[2 * i + 1], out, start, end)) return false;
+                    if (Arrays.equals(in, names[2 * i], names[2 * i + 1], in, start, end)) return false;
                 }
                 names[2 * count] = start;
                 names[2 * count + 1] = end;
@@ -109,42 +123,40 @@ final class JsonMinifier {
             count++;
             skipWhitespace();
             if (in[p] != ':') return false;
-            out[q++] = in[p++];
+            p++;
             if (!value(depth)) return false;
             skipWhitespace();
-            byte b = in[p];
-            out[q++] = in[p++];
+            byte b = in[p++];
             if (b == '}') return true;
             if (b != ',') return false;
         }
     }
 
     private String name(int start, int end) {
-        return new String(out, start, end - start, StandardCharsets.ISO_8859_1);
+        return new String(in, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /** At '['. */
     private boolean array(int depth) {
-        out[q++] = in[p++];
+        p++;
         skipWhitespace();
         if (in[p] == ']') {
-            out[q++] = in[p++];
+            p++;
             return true;
         }
         while (true) {
             if (!value(depth)) return false;
             skipWhitespace();
-            byte b = in[p];
-            out[q++] = in[p++];
+            byte b = in[p++];
             if (b == ']') return true;
             if (b != ',') return false;
         }
     }
 
-    /** At '"': copies the string with its quotes; returns its length, or -1 to decline. */
+    /** At '"': passes the string and its quotes; returns its length, or -1 to decline. */
     private int string() {
         int start = p;
-        out[q++] = in[p++];
+        p++;
         while (true) {
             p = plainAsciiRun(in, p);
             int c = in[p] & 0xFF;
@@ -159,10 +171,7 @@ final class JsonMinifier {
             }
         }
         p++;
-        int length = p - start;
-        System.arraycopy(in, start + 1, out, q, length - 1);
-        q += length - 1;
-        return length - 2;
+        return p - start - 2;
     }
 
     /** The end of the run of eight-byte words from {@code from} that {@link #plainAscii}; locals, so the loop stays in registers. */
@@ -221,10 +230,7 @@ final class JsonMinifier {
         }
         int n = p - digits;
         if (n == 0 || n > 18) return false;
-        if (p < in.length && !delimiter(in[p])) return false; // a fraction, an exponent, or garbage
-        System.arraycopy(in, start, out, q, p - start);
-        q += p - start;
-        return true;
+        return p >= in.length || delimiter(in[p]); // else a fraction, an exponent, or garbage
     }
 
     private boolean literal(String word) {
@@ -234,9 +240,7 @@ final class JsonMinifier {
             if (in[p + i] != word.charAt(i)) return false;
         }
         if (p + n < in.length && !delimiter(in[p + n])) return false;
-        System.arraycopy(in, p, out, q, n);
         p += n;
-        q += n;
         return true;
     }
 
@@ -249,6 +253,7 @@ final class JsonMinifier {
             byte b = in[p];
             if (b != ' ' && b != '\n' && b != '\r' && b != '\t') return;
             p++;
+            skipped++;
         }
     }
 }

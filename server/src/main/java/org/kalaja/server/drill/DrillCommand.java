@@ -55,8 +55,10 @@ import picocli.CommandLine.Option;
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "Re-enact the 2022 attack on loopback: stolen admin tokens (T1078), bulk export (T1213/T1567), ransomware "
                 + "(T1486) and deletion (T1485) through the API, a database edit behind the node's back (T1565.001), then the wiper (T1561) kills the primary and deletes its data. "
-                + "The node is rebuilt from the vault, the incidents undone. Exits 0 only if every phase was contained, no "
-                + "acknowledged write was lost, every damaged record was restored and the log verifies.")
+                + "Meanwhile a gateway writes, a clerk reads and citizens use the portal. The node is rebuilt from the vault, the "
+                + "incidents undone. Exits 0 only if every phase was contained, no acknowledged write was lost (API writes and the "
+                + "citizens' applications), every damaged record was restored, and the log verifies, with the witnesses' "
+                + "cosignatures, by kalaja verify and by the independent Go verifier (when Go is installed).")
 public final class DrillCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final java.util.regex.Pattern WITNESS_KEY = java.util.regex.Pattern.compile("Witness key \\(give it to the logs' operators\\): (\\S+)");

@@ -74,7 +74,7 @@ public final class DrillCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     int citizens;
 
-    @Option(names = "--writers", defaultValue = "8", description = "citizens and clerks writing during the drill (default: ${DEFAULT-VALUE})")
+    @Option(names = "--writers", defaultValue = "8", description = "the e-services gateway's writers (API, service token) during the drill (default: ${DEFAULT-VALUE})")
     int writers;
 
     @Option(names = "--work", description = "directory for the drill's nodes, vault and output (default: a new temporary one, deleted afterwards)")

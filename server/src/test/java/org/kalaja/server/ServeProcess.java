@@ -135,14 +135,12 @@ final class ServeProcess {
 
     /** SIGKILL on POSIX: no shutdown hook runs, as when a machine is wiped or loses power. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
     }
 
     /** A clean stop (SIGTERM): the node closes its store. */
     void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+        ChildProcesses.stop(process);
     }
 
     /**

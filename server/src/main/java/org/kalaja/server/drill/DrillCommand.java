@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,11 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.kalaja.engine.LogIdentity;
-import org.kalaja.engine.spi.RecordId;
-import org.kalaja.engine.spi.RecordState;
-import org.kalaja.engine.spi.Store;
-import org.kalaja.ledger.EntryCodec;
-import org.kalaja.store.sqlite.SqliteStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,7 +90,6 @@ public final class DrillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private long started;
-    private final Map<String, String> vaultEnv = vaultEnvironment();
 
     @Override
     public Integer call() throws Exception {
@@ -106,7 +99,7 @@ public final class DrillCommand implements Callable<Integer> {
         }
         if (citizens < 8 || citizens > 10_000) throw new CommandLine.ParameterException(spec.commandLine(), "--citizens must be between 8 and 10000, got " + citizens);
         if (writers < 1 || writers > 64) throw new CommandLine.ParameterException(spec.commandLine(), "--writers must be between 1 and 64, got " + writers);
-        if (vault != null && !vault.startsWith("s3://") && !(vault.startsWith("dir:") && Files.isDirectory(Path.of(vault.substring(4))))) {
+        if (vault != null && !DrillVault.usable(vault)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vault must be dir:/path/to/existing/directory or s3://bucket/prefix?endpoint=…, got '"
                     + vault + "'");
         }
@@ -132,14 +125,16 @@ public final class DrillCommand implements Callable<Integer> {
 
     private ObjectNode run(Path dir, List<KalajaProcess> running) throws Exception {
         Path primary = Files.createDirectory(dir.resolve("primary"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        String vaultUrl = drillVault(dir);
+        DrillVault drillVault = DrillVault.create(vault, dir);
+        String vaultUrl = drillVault.url();
+        Map<String, String> vaultEnv = drillVault.env();
         Path offline = Files.createDirectory(dir.resolve("offline"));
         String admin = "drill-admin-" + random();
         String passphrase = random();
         Map<String, String> env = new java.util.HashMap<>(vaultEnv);
         env.putAll(Map.of("KALAJA_BOOTSTRAP_TOKEN", admin, "KALAJA_KEYSTORE_PASSPHRASE", passphrase));
 
-        progress("set-up: two witnesses, a primary shipping to " + vaultUrl.replaceAll("\\?.*", "") + ", in vault durability");
+        progress("set-up: two witnesses, a primary shipping to " + drillVault.shown() + ", in vault durability");
         // The log key exists before the witnesses start, so that they are told which log they witness.
         LogIdentity identity = LogIdentity.loadOrCreate(primary.resolve("log.key"), "");
         List<String> witnessUrls = new ArrayList<>();
@@ -239,13 +234,13 @@ public final class DrillCommand implements Callable<Integer> {
         restored.stop();
         running.remove(restored);
         List<String> damaged = phases.stream().flatMap(p -> p.damaged().stream()).toList();
-        long lost = lost(rebuilt, acknowledged);
+        long lost = RebuiltStore.lost(rebuilt, acknowledged);
         java.util.Set<String> hit = java.util.Set.copyOf(damaged);
         Map<String, String> originals = new java.util.HashMap<>();
         acknowledged.forEach((k, body) -> {
             if (hit.contains(k)) originals.put(k, body);
         });
-        long notRestored = lost(rebuilt, originals);
+        long notRestored = RebuiltStore.lost(rebuilt, originals);
         progress(String.format(Locale.ROOT, "writes accepted again %.1f s after the wipe; %d acknowledged writes lost; %d of %d damaged"
                 + " records restored (%d undo entries)", recoverySeconds, lost, damaged.size() - notRestored, damaged.size(), undone));
 
@@ -289,13 +284,13 @@ public final class DrillCommand implements Callable<Integer> {
             o.put("detection_ms", Math.round(p.detectionMs() * 10) / 10.0);
         }
         list.addObject().put("phase", "wipe").put("techniques", "T1561").put("recovery_s", Math.round(recoverySeconds * 10) / 10.0);
-        if (report != null) writeReport(dir, v, phases, wiped, back, incidents, rebuilt, vaultUrl);
+        if (report != null) writeReport(dir, v, phases, wiped, back, incidents, rebuilt, drillVault);
         return v;
     }
 
     /** The HTML report, and an evidence pack per incident (kalaja investigate) beside it. */
     private void writeReport(Path dir, ObjectNode verdict, List<Attack.Phase> phases, long wiped, long back,
-            List<JsonNode> incidents, Path rebuilt, String vaultUrl) throws Exception {
+            List<JsonNode> incidents, Path rebuilt, DrillVault drillVault) throws Exception {
         Path file = report.toAbsolutePath();
         Path evidence = file.resolveSibling(file.getFileName() + "-evidence");
         Files.createDirectories(evidence);
@@ -318,38 +313,11 @@ public final class DrillCommand implements Callable<Integer> {
             i.path("techniques").forEach(t -> techniques.add(t.path("id").asText()));
             String rule = i.path("rule").isTextual() ? i.path("rule").asText() : i.path("rule").path("name").asText();
             if (rule.isEmpty()) rule = "state audit (the store against the log)";
-            int packed = KalajaProcess.run(dir.resolve("investigate-" + id + ".out"), vaultEnv, List.of("investigate", id, "--data",
-                    rebuilt.toString(), "--vault", vaultUrl, "--out", evidence.resolve(id).toString()), 5);
+            int packed = KalajaProcess.run(dir.resolve("investigate-" + id + ".out"), drillVault.env(), List.of("investigate", id, "--data",
+                    rebuilt.toString(), "--vault", drillVault.url(), "--out", evidence.resolve(id).toString()), 5);
             lines.add(new DrillReport.IncidentLine(id, rule, String.join(", ", techniques), packed == 0 ? evidence.getFileName() + "/" + id : ""));
         }
         DrillReport.write(file, verdict, marks, lines);
-    }
-
-    /**
-     * The vault this drill ships to: a new directory in {@code dir} by default, else a new sub-directory
-     * or prefix of {@code --vault} (a vault is write-once: another drill's log there would collide).
-     */
-    private String drillVault(Path dir) throws IOException {
-        if (vault == null) return "dir:" + Files.createDirectory(dir.resolve("vault"));
-        String fresh = "drill-" + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-" + random().substring(0, 6);
-        if (vault.startsWith("dir:")) return "dir:" + Files.createDirectory(Path.of(vault.substring(4)).resolve(fresh));
-        int query = vault.indexOf('?');
-        String path = query < 0 ? vault : vault.substring(0, query);
-        return (path.endsWith("/") ? path : path + "/") + fresh + (query < 0 ? "" : vault.substring(query));
-    }
-
-    /**
-     * What every process that opens the vault gets besides the drill's own environment (which it
-     * inherits): S3 credentials the drill was given as Java system properties.
-     */
-    private static Map<String, String> vaultEnvironment() {
-        Map<String, String> env = new java.util.HashMap<>();
-        for (String[] p : new String[][] {{"aws.accessKeyId", "AWS_ACCESS_KEY_ID"}, {"aws.secretAccessKey", "AWS_SECRET_ACCESS_KEY"}}) {
-            String value = System.getProperty(p[0]);
-            if (value != null && System.getenv(p[1]) == null) env.put(p[1], value);
-        }
-        return Map.copyOf(env);
     }
 
     private double seconds(long nanos) {
@@ -393,21 +361,6 @@ public final class DrillCommand implements Callable<Integer> {
                 progress(String.format(Locale.ROOT, "  loaded %,d of %,d records", acknowledged.size(), records));
             }
         }
-    }
-
-    /** Acknowledged writes the rebuilt store does not hold as acknowledged, read from the store itself. */
-    private static long lost(Path data, Map<String, String> acknowledged) {
-        long lost = 0;
-        try (Store store = SqliteStore.open(data.resolve("kalaja.db"))) {
-            for (Map.Entry<String, String> w : acknowledged.entrySet()) {
-                int slash = w.getKey().indexOf('/');
-                RecordState s = store.state(new RecordId(w.getKey().substring(0, slash), w.getKey().substring(slash + 1))).orElse(null);
-                String held = s == null || s.deleted() ? null
-                        : new String(EntryCodec.decode(store.entry(s.index()).orElseThrow().data()).body(), StandardCharsets.UTF_8);
-                if (!w.getValue().equals(held)) lost++;
-            }
-        }
-        return lost;
     }
 
     private void progress(String what) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kalaja.server.ChildProcesses;
 
 /**
  * One {@code kalaja} command run as its own process, as an operator runs it: the same Java and class
@@ -93,13 +94,11 @@ final class KalajaProcess {
 
     /** SIGKILL: no shutdown hook runs, as when a wiper destroys the machine. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
     }
 
     /** SIGTERM, then SIGKILL after 30 s. */
     void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+        ChildProcesses.stop(process);
     }
 }

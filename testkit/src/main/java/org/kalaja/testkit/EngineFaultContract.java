@@ -130,6 +130,26 @@ public abstract class EngineFaultContract {
     }
 
     @Test
+    void anIntegrationOvertakenByAnotherFoldsAgainFromTheTreeThatOneLeft() throws Exception {
+        while (store.integrations() == 0) Thread.sleep(1); // the integrator's first round, at start-up, is under way
+        for (int i = 0; i < 300; i++) put("early-" + i, "{\"i\":" + i + "}", "").get();
+        long size = engine.size();
+        store.beforeNextIntegrate(() -> {
+            assertThat(log.integrate()).as("the integration that gets in first").isEqualTo(size);
+            try {
+                put("meanwhile", "{}", "").get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new AssertionError(e);
+            }
+        });
+        long calls = store.integrations();
+        assertThat(log.integrate()).as("the overtaken one, folding again from the other's tree").isEqualTo(size + 1);
+        assertThat(store.integrations() - calls).as("the other's transaction, then the overtaken one's twice: it stored"
+                + " nothing the first time").isEqualTo(3);
+        assertVerifies();
+    }
+
+    @Test
     void everyWriteOfABatchWhoseCommitFailedIsRefusedAndNoneIsKept() throws Exception {
         long size = engine.size();
         store.failWrite(1, Fault.AFTER_WORK);

@@ -64,6 +64,7 @@ public final class FaultyStore implements Store {
     private long writes;
     private long integrations;
     private volatile boolean diskFull;
+    private Runnable beforeIntegrate;
 
     public FaultyStore(Store delegate) {
         this.delegate = delegate;
@@ -80,6 +81,16 @@ public final class FaultyStore implements Store {
     public synchronized FaultyStore failIntegrate(int nth, Fault fault) {
         if (nth < 1) throw new IllegalArgumentException("nth counts from 1, got " + nth);
         integrateFaults.put(integrations + nth, fault);
+        return this;
+    }
+
+    /**
+     * Runs {@code meanwhile} once, at the start of the next {@code integrate} call and before its
+     * transaction begins: another integration (another node's, on a shared database) getting in between
+     * what the caller read and what it writes.
+     */
+    public synchronized FaultyStore beforeNextIntegrate(Runnable meanwhile) {
+        beforeIntegrate = meanwhile;
         return this;
     }
 
@@ -116,6 +127,12 @@ public final class FaultyStore implements Store {
 
     @Override
     public <T> T integrate(Work<IntegrationTransaction, T> work) {
+        Runnable meanwhile;
+        synchronized (this) {
+            meanwhile = beforeIntegrate;
+            beforeIntegrate = null;
+        }
+        if (meanwhile != null) meanwhile.run();
         return run(nextFault(false), "integrate", work, w -> delegate.integrate(w));
     }
 

@@ -19,6 +19,8 @@ import org.kalaja.ledger.BodyType;
 import org.kalaja.ledger.Entry;
 import org.kalaja.ledger.EntryCodec;
 import org.kalaja.ledger.EntryTooLargeException;
+import org.kalaja.ledger.Hash;
+import org.kalaja.ledger.Merkle;
 
 /**
  * One group commit worked out: for each mutation of a batch, its outcome (a result, or a refusal
@@ -51,6 +53,8 @@ final class Plan {
     private List<Plan> assumed;
     final Object[] outcomes;
     final List<byte[]> entries = new ArrayList<>();
+    /** The leaf hash of each entry, parallel to {@link #entries}: hashed here, on the planner's thread, for the integrator. */
+    final List<Hash> leaves = new ArrayList<>();
     /** The previous index of each entry's record (-1 if none), parallel to {@link #entries}. */
     private final long[] previous;
     private final List<byte[][]> blobs = new ArrayList<>();
@@ -213,6 +217,7 @@ final class Plan {
     private void append(byte[] data, long previousIndex) {
         previous[entries.size()] = previousIndex;
         entries.add(data);
+        leaves.add(Merkle.leafHash(data));
     }
 
     private static byte[] encode(Mutation m, Instant time, long version, BodyType bodyType, byte[] body) {

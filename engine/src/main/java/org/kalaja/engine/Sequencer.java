@@ -243,7 +243,7 @@ final class Sequencer implements AutoCloseable {
             return;
         }
         ahead.finish(written == ahead ? Plan.Status.COMMITTED : Plan.Status.REPLANNED);
-        recent.committed(written.first, written.entries);
+        recent.committed(written.first, written.leaves);
         for (int i = 0; i < written.outcomes.length; i++) {
             if (written.outcomes[i] instanceof WriteResult result) {
                 writes.get(i).future().complete(result);

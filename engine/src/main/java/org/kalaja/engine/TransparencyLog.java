@@ -183,15 +183,12 @@ public final class TransparencyLog implements AutoCloseable {
         }
     }
 
-    /** The leaf hashes of entries [from, to): from the entries this node just committed, else from the store. */
+    /** The leaf hashes of entries [from, to): as the sequencer handed them over, or else hashed from the store. */
     private List<Hash> leaves(long from, long to) {
+        Optional<List<Hash>> inMemory = recent.take(from, to);
+        if (inMemory.isPresent()) return inMemory.get();
         List<Hash> leaves = new ArrayList<>((int) (to - from));
-        Optional<List<byte[]>> inMemory = recent.take(from, to);
-        if (inMemory.isPresent()) {
-            for (byte[] entry : inMemory.get()) leaves.add(Merkle.leafHash(entry));
-        } else {
-            store.entries(from, to, e -> leaves.add(Merkle.leafHash(e.data())));
-        }
+        store.entries(from, to, e -> leaves.add(Merkle.leafHash(e.data())));
         if (leaves.size() != to - from) {
             throw new IllegalStateException("store returned " + leaves.size() + " entries for [" + from + ", " + to + ")");
         }

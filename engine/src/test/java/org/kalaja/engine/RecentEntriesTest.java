@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kalaja.ledger.Hash;
 
 class RecentEntriesTest {
-    private static List<byte[]> entries(int first, int count) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = first; i < first + count; i++) out.add(new byte[] {(byte) i});
+    /** Stand-ins for leaf hashes whose first byte tells which entry they are for. */
+    private static List<Hash> entries(int first, int count) {
+        List<Hash> out = new ArrayList<>();
+        for (int i = first; i < first + count; i++) {
+            byte[] h = new byte[Hash.SIZE];
+            h[0] = (byte) i;
+            out.add(Hash.of(h));
+        }
         return out;
     }
 
@@ -18,8 +24,8 @@ class RecentEntriesTest {
         RecentEntries recent = new RecentEntries();
         recent.committed(10, entries(10, 5));
         recent.committed(15, entries(15, 5));
-        List<byte[]> got = recent.take(12, 18).orElseThrow();
-        assertThat(got).extracting(b -> (int) b[0]).containsExactly(12, 13, 14, 15, 16, 17);
+        List<Hash> got = recent.take(12, 18).orElseThrow();
+        assertThat(got).extracting(h -> (int) h.bytes()[0]).containsExactly(12, 13, 14, 15, 16, 17);
     }
 
     @Test

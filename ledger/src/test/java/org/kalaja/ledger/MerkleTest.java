@@ -68,10 +68,18 @@ class MerkleTest {
     void leafHashOfASliceEqualsLeafHashOfTheCopy() {
         byte[] buf = "xxL123456yy".getBytes(StandardCharsets.US_ASCII);
         assertThat(Merkle.leafHash(buf, 2, 7)).isEqualTo(Merkle.leafHash("L123456".getBytes(StandardCharsets.US_ASCII)));
-        byte[] out = new byte[40];
-        Merkle.leafHash(buf, 2, 7, out, 4);
-        assertThat(Hash.wrap(java.util.Arrays.copyOfRange(out, 4, 36))).isEqualTo(Merkle.leafHash(buf, 2, 7));
+    }
+
+    @Test
+    void leafHashOverThePrefixByteEqualsLeafHashOfTheEntry() {
+        byte[] bundle = "\0\u0007L123456\0\u0002yy".getBytes(StandardCharsets.US_ASCII); // two length-prefixed entries
+        byte[] out = new byte[72];
+        Merkle.leafHashOverPrefix(bundle, 1, 7, out, 4);
+        Merkle.leafHashOverPrefix(bundle, 10, 2, out, 36);
+        assertThat(Hash.wrap(java.util.Arrays.copyOfRange(out, 4, 36))).isEqualTo(Merkle.leafHash("L123456".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(Hash.wrap(java.util.Arrays.copyOfRange(out, 36, 68))).isEqualTo(Merkle.leafHash("yy".getBytes(StandardCharsets.US_ASCII)));
         assertThat(out).startsWith(0, 0, 0, 0).endsWith(0, 0, 0, 0);
+        assertThat(bundle).as("only the byte before each entry is overwritten").startsWith(0, 0, 'L').contains('y');
     }
 
     @Test

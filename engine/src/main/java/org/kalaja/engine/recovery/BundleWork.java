@@ -34,6 +34,12 @@ final class BundleWork {
             int blobsChecked, long bytes) {
     }
 
+    /**
+     * Each verifying thread's buffer for bundles, kept from one run to the next: a buffer per run
+     * started small and grew to a bundle's size (about 280 KiB of 1 KiB entries) by copying, every 16
+     * bundles (2% of an audit).
+     */
+    private final ThreadLocal<ReadBuffer> buffers = ThreadLocal.withInitial(() -> new ReadBuffer(1 << 16));
     private final Vault vault;
     private final VaultTree tree;
     private final long size;
@@ -55,7 +61,7 @@ final class BundleWork {
         Map<Hash, byte[]> blobs = new HashMap<>();
         long bytes = 0;
         int blobsChecked = 0;
-        ReadBuffer bundle = new ReadBuffer(1 << 16);
+        ReadBuffer bundle = buffers.get();
         for (long b = firstBundle; b < endBundle; b++) {
             BundleId id = BundleId.ofEntry(b * TilePath.FULL_WIDTH, size);
             if (!vault.readInto(id.path(), bundle)) {
@@ -67,7 +73,8 @@ final class BundleWork {
             int[] offsets = offsets(id, raw, bundle.length());
             byte[] leaves = new byte[id.width() * Hash.SIZE];
             for (int i = 0; i < id.width(); i++) {
-                Merkle.leafHash(raw, offsets[i] + 2, offsets[i + 1] - offsets[i] - 2, leaves, i * Hash.SIZE);
+                // Over the low byte of the entry's length: offsets() has read the lengths already.
+                Merkle.leafHashOverPrefix(raw, offsets[i] + 1, offsets[i + 1] - offsets[i] - 2, leaves, i * Hash.SIZE);
             }
             authenticate(id, leaves);
             for (int i = 0; i < id.width(); i++) {

@@ -158,28 +158,35 @@ public final class TransparencyLog implements AutoCloseable {
      * checkpoint is still that one and stores the result. On SQLite the write transaction excludes
      * every write, so hashing 40,000 entries inside it (about 80 ms each half second) held up every
      * group commit meanwhile. If another integration got in first (another node on a shared
-     * database), the round folds again from the tree it left.
+     * database), the round stores nothing and goes on from the checkpoint the other stored.
      *
      * @return the size of the latest checkpoint afterwards
      */
     public long integrate() {
+        long lostTo = -1; // the checkpoint that overtook this call's last round, seen inside the transaction
         while (true) {
             long target = store.size();
             long old = checkpointSize();
+            if (old < lostTo) {
+                throw new IllegalStateException("the store's reads show checkpoint " + old + " after its integration transaction showed "
+                        + lostTo + ": its reads lag its commits, which the Store contract forbids (" + store.describe() + ")");
+            }
             long end = Math.min(target, old + MAX_INTEGRATE);
             if (end <= old) return old;
             TreeUpdate update = TreeBuilder.append(old, (level, index, width) -> store.tile(level, index)
                     .orElseThrow(() -> new IllegalStateException("tile " + level + "/" + index + " of the integrated tree is missing from the store")),
                     leaves(old, end));
             String note = new Checkpoint(identity.origin(), update.size(), update.root()).sign(identity.key()).format();
-            boolean stored = store.integrate(txn -> {
-                long latest = txn.latestCheckpoint().map(TransparencyLog::sizeOf).orElse(0L);
-                if (latest != old) return false;
+            long latest = store.integrate(txn -> {
+                long found = txn.latestCheckpoint().map(TransparencyLog::sizeOf).orElse(0L);
+                if (found != old) return found;
                 for (Tile t : update.changedTiles()) txn.putTile(t.id().level(), t.id().index(), t.hashes());
                 txn.putCheckpoint(update.size(), note);
-                return true;
+                return end;
             });
-            if (stored && end >= target) return end;
+            // latest == end also when another integration stored this very tree: the same tiles and checkpoint.
+            if (latest == end && end >= target) return end;
+            if (latest != end) lostTo = latest;
         }
     }
 

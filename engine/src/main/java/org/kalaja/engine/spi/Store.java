@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  *       contiguously from {@link WriteTransaction#size()} with no gap and no duplicate.</li>
  *   <li>{@link #write} MUST NOT return before everything the work did is durable (fsync'd); if it
  *       throws, nothing the work did may be visible, now or after a crash.</li>
- *   <li>Readers MUST only ever see committed transactions, whole.</li>
+ *   <li>Readers MUST only ever see committed transactions, whole, and MUST see every transaction
+ *       committed before the read began (the integrator reads the latest checkpoint and its tiles
+ *       outside the integration transaction and relies on it).</li>
  *   <li>An exception thrown by the work MUST reach the caller unchanged, after the rollback.</li>
  *   <li>One exception to "nothing visible": when a network database loses the connection during
  *       COMMIT, no client can know whether it committed. The driver then throws a retryable

@@ -53,7 +53,8 @@ public interface Vault extends AutoCloseable {
     void put(String path, byte[] content);
 
     /**
-     * The content first written at {@code path}, or empty if nothing was.
+     * The content first written at {@code path}, or empty if nothing was: an array of its own, which
+     * the caller may change (a verifier reuses it as a work buffer) without changing the vault.
      *
      * @throws IllegalArgumentException if {@code path} is not a write-once layout path
      * @throws VaultException if the vault could not be read

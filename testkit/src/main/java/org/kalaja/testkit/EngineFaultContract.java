@@ -151,6 +151,25 @@ public abstract class EngineFaultContract {
     }
 
     @Test
+    void anIntegrationOnAStoreWhoseReadsLagItsCommitsSaysSoInsteadOfLooping() throws Exception {
+        while (log.checkpointSize() == 0) Thread.sleep(1); // the integrator's first round, at start-up, has committed
+        put("a", "{}", "").get();
+        store.lagCheckpointReads(true);
+        // Another integration gets in first and commits a larger tree, which the lagging reads never show.
+        store.beforeNextIntegrate(() -> {
+            try {
+                put("b", "{}", "").get();
+            } catch (InterruptedException | ExecutionException e) {
+                throw new AssertionError(e);
+            }
+            log.integrate();
+        });
+        assertThatThrownBy(log::integrate).hasMessageContaining("its reads lag its commits");
+        store.lagCheckpointReads(false);
+        assertVerifies();
+    }
+
+    @Test
     void everyWriteOfABatchWhoseCommitFailedIsRefusedAndNoneIsKept() throws Exception {
         long size = engine.size();
         store.failWrite(1, Fault.AFTER_WORK);

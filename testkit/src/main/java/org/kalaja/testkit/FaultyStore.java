@@ -65,6 +65,8 @@ public final class FaultyStore implements Store {
     private long integrations;
     private volatile boolean diskFull;
     private Runnable beforeIntegrate;
+    /** While set, what {@link #latestCheckpoint} answers: reads that lag the store's commits. */
+    private volatile Optional<String> frozenCheckpoint;
 
     public FaultyStore(Store delegate) {
         this.delegate = delegate;
@@ -91,6 +93,16 @@ public final class FaultyStore implements Store {
      */
     public synchronized FaultyStore beforeNextIntegrate(Runnable meanwhile) {
         beforeIntegrate = meanwhile;
+        return this;
+    }
+
+    /**
+     * While {@code lag}, {@link #latestCheckpoint} keeps answering what it answered when this was
+     * called, whatever integrations commit meanwhile: a store whose reads lag its own commits, which
+     * the {@link Store} contract forbids.
+     */
+    public FaultyStore lagCheckpointReads(boolean lag) {
+        frozenCheckpoint = lag ? delegate.latestCheckpoint() : null;
         return this;
     }
 
@@ -251,7 +263,8 @@ public final class FaultyStore implements Store {
 
     @Override
     public Optional<String> latestCheckpoint() {
-        return delegate.latestCheckpoint();
+        Optional<String> frozen = frozenCheckpoint;
+        return frozen != null ? frozen : delegate.latestCheckpoint();
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class RecordsEngine implements AutoCloseable {
     static final String INCIDENTS = Names.SYSTEM_PREFIX + "incidents";
     private final Store store;
     private final EngineConfig config;
-    private final RecentEntries recent = new RecentEntries();
+    private final RecentLeaves recent = new RecentLeaves();
     private final Sequencer sequencer;
     private final WriteBarrier barrier;
     private final Sealing sealing;
@@ -315,7 +315,7 @@ public final class RecordsEngine implements AutoCloseable {
         return sequencer.backlog();
     }
 
-    RecentEntries recentEntries() {
+    RecentLeaves recentLeaves() {
         return recent;
     }
 

@@ -58,7 +58,7 @@ final class Sequencer implements AutoCloseable {
     private static final Plan END = Plan.unplanned(List.of());
 
     private final Store store;
-    private final RecentEntries recent;
+    private final RecentLeaves recent;
     private final Clock clock;
     private final int maxBatch;
     private final ArrayBlockingQueue<Pending> queue;
@@ -75,7 +75,7 @@ final class Sequencer implements AutoCloseable {
     private volatile long groupsFinished;
     private long lastMicros;
 
-    Sequencer(Store store, RecentEntries recent, Clock clock, int maxBatch, int queueCapacity) {
+    Sequencer(Store store, RecentLeaves recent, Clock clock, int maxBatch, int queueCapacity) {
         this.store = store;
         this.recent = recent;
         this.clock = clock;

@@ -48,11 +48,11 @@ public final class TransparencyLog implements AutoCloseable {
     private static final int MAX_INTEGRATE = 1 << 18;
 
     private final Store store;
-    private final RecentEntries recent;
+    private final RecentLeaves recent;
     private final LogIdentity identity;
     private final ScheduledExecutorService integrator;
 
-    private TransparencyLog(Store store, RecentEntries recent, LogIdentity identity, long intervalMillis) {
+    private TransparencyLog(Store store, RecentLeaves recent, LogIdentity identity, long intervalMillis) {
         this.store = store;
         this.recent = recent;
         this.identity = identity;
@@ -68,7 +68,7 @@ public final class TransparencyLog implements AutoCloseable {
      */
     public static TransparencyLog open(RecordsEngine engine, LogIdentity identity) {
         ensureIdentity(engine, identity);
-        return new TransparencyLog(engine.store(), engine.recentEntries(), identity, engine.config().checkpointInterval().toMillis());
+        return new TransparencyLog(engine.store(), engine.recentLeaves(), identity, engine.config().checkpointInterval().toMillis());
     }
 
     private static void ensureIdentity(RecordsEngine engine, LogIdentity identity) {

@@ -15,12 +15,12 @@ import org.kalaja.ledger.Hash;
  *
  * <p>Only an optimisation: the integrator takes a range from here when this node committed all of it
  * (one node alone, the usual case) and reads it from the store otherwise (entries from other nodes
- * on a shared PostgreSQL, or more than fits here). Bounded to {@link #MAX_ENTRIES}; the oldest are
+ * on a shared PostgreSQL, or more than fits here). Bounded to {@link #MAX_LEAVES}; the oldest are
  * dropped first. The sequencer publishes a batch only after its commit returned, so nothing here was
  * ever refused by the store.
  */
-final class RecentEntries {
-    static final int MAX_ENTRIES = 1 << 19;
+final class RecentLeaves {
+    static final int MAX_LEAVES = 1 << 19;
 
     private record Batch(long first, List<Hash> leaves) {
         long end() {
@@ -36,11 +36,11 @@ final class RecentEntries {
         if (leaves.isEmpty()) return;
         batches.addLast(new Batch(first, leaves));
         held += leaves.size();
-        while (held > MAX_ENTRIES) held -= batches.removeFirst().leaves().size();
+        while (held > MAX_LEAVES) held -= batches.removeFirst().leaves().size();
     }
 
     /**
-     * The leaf hashes of the entries at {@code [from, to)} if this node holds every one of them, and forgets everything
+     * The leaf hashes of the entries at {@code [from, to)} if this node holds all of them; forgets everything
      * before {@code from} (the integrator never asks for it again).
      */
     synchronized Optional<List<Hash>> take(long from, long to) {

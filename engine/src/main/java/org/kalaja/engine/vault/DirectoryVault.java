@@ -181,6 +181,10 @@ public final class DirectoryVault implements Vault {
         checkpointLock.lock();
         try {
             Optional<byte[]> kept = read(fileOf(history));
+            if (kept.isEmpty() && !Files.isDirectory(root)) {
+                // The vault's disk went away (unmounted) after the history was written: unavailable, not tampered with.
+                throw down("publish", VaultPaths.CHECKPOINT, new NoSuchFileException(root.toString(), null, "the vault's directory is gone"));
+            }
             if (kept.isEmpty() || !Arrays.equals(kept.get(), note)) {
                 throw new VaultException("refusing to publish the checkpoint of tree size " + size + " in " + describe()
                         + ": " + (kept.isEmpty() ? history + " does not hold it" : history + " holds a different note")

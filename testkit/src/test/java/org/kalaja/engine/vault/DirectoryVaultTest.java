@@ -93,6 +93,21 @@ class DirectoryVaultTest extends VaultContract {
         assertThat(Files.readAllBytes(root.resolve("tile/0/005"))).isEqualTo(bytes("tile"));
     }
 
+    @Test
+    void publishingIntoAVaultWhoseDirectoryWentAwayIsRetryableNotAnAttack() throws IOException {
+        vault.put(VaultPaths.history(3), note(3));
+        Path away = root.resolveSibling(root.getFileName() + "-unmounted");
+        Files.move(root, away); // the disk is unmounted between the history and the publication
+        try {
+            assertThatThrownBy(() -> vault.putCheckpoint(note(3))).isInstanceOfSatisfying(VaultException.class,
+                    e -> assertThat(e.retryable()).as(e.getMessage()).isTrue()).hasMessageContaining("the vault's directory is gone");
+        } finally {
+            Files.move(away, root);
+        }
+        vault.putCheckpoint(note(3));
+        assertThat(vault.checkpoint()).hasValueSatisfying(n -> assertThat(n).isEqualTo(note(3)));
+    }
+
     @ParameterizedTest
     @EnumSource(value = Step.class, names = {"WRITE", "SYNC", "PUBLISH"})
     void writeThatFailsBeforePublishingLeavesNothingVisibleAndNoTemporaryFile(Step step) throws IOException {

@@ -173,9 +173,7 @@ public final class TransparencyLog implements AutoCloseable {
             }
             long end = Math.min(target, old + MAX_INTEGRATE);
             if (end <= old) return old;
-            TreeUpdate update = TreeBuilder.append(old, (level, index, width) -> store.tile(level, index)
-                    .orElseThrow(() -> new IllegalStateException("tile " + level + "/" + index + " of the integrated tree is missing from the store")),
-                    leaves(old, end));
+            TreeUpdate update = TreeBuilder.append(old, storeTiles(), leaves(old, end));
             String note = new Checkpoint(identity.origin(), update.size(), update.root()).sign(identity.key()).format();
             long latest = store.integrate(txn -> {
                 long found = txn.latestCheckpoint().map(TransparencyLog::sizeOf).orElse(0L);

@@ -70,8 +70,7 @@ public final class Merkle {
 
     /** {@code SHA-256(0x01 || left || right)}: the hash of an interior node. */
     public static Hash nodeHash(Hash left, Hash right) {
-        byte[] message = new byte[1 + 2 * Hash.SIZE];
-        message[0] = NODE_PREFIX;
+        byte[] message = NODE.get();
         left.copyTo(message, 1);
         right.copyTo(message, 1 + Hash.SIZE);
         return Hash.wrap(DIGEST.get().digest(message));

@@ -165,6 +165,7 @@ public final class DirectoryVault implements Vault {
             into.filled(filled);
             return true;
         } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(root)) throw down("read", path, rootGone());
             into.filled(0);
             return false;
         } catch (IOException e) {
@@ -181,10 +182,6 @@ public final class DirectoryVault implements Vault {
         checkpointLock.lock();
         try {
             Optional<byte[]> kept = read(fileOf(history));
-            if (kept.isEmpty() && !Files.isDirectory(root)) {
-                // The vault's disk went away (unmounted) after the history was written: unavailable, not tampered with.
-                throw down("publish", VaultPaths.CHECKPOINT, new NoSuchFileException(root.toString(), null, "the vault's directory is gone"));
-            }
             if (kept.isEmpty() || !Arrays.equals(kept.get(), note)) {
                 throw new VaultException("refusing to publish the checkpoint of tree size " + size + " in " + describe()
                         + ": " + (kept.isEmpty() ? history + " does not hold it" : history + " holds a different note")
@@ -343,12 +340,22 @@ public final class DirectoryVault implements Vault {
         return file;
     }
 
-    private static Optional<byte[]> read(Path file) throws IOException {
+    private Optional<byte[]> read(Path file) throws IOException {
         try {
             return Optional.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(root)) throw rootGone();
             return Optional.empty();
         }
+    }
+
+    /**
+     * A file is absent from the vault only while the vault's directory is there: when the directory
+     * itself is gone (its disk unmounted), the vault is unavailable, which callers retry, not empty.
+     * Otherwise a history file "missing" after an unmount looked like tampering and stopped shipping.
+     */
+    private NoSuchFileException rootGone() {
+        return new NoSuchFileException(root.toString(), null, "the vault's directory is gone");
     }
 
     private static void sync(Path fileOrDirectory) throws IOException {

@@ -50,6 +50,7 @@ public abstract class VaultContract extends VaultFixture {
         assertThat(vault.checkpoint()).isEmpty();
         assertThat(vault.list("")).isEmpty();
         assertThat(vault.list("tile/")).isEmpty();
+        assertThat(vault.listPartials()).isEmpty();
     }
 
     @Test
@@ -208,6 +209,22 @@ public abstract class VaultContract extends VaultFixture {
         assertThat(vault.list("tile/entries/")).isEmpty();
         String firstDigits = VaultPaths.BLOBS + Hash.sha256(a).hex().substring(0, 2);
         assertThat(vault.list(firstDigits)).contains(blobPath(a)).allSatisfy(p -> assertThat(p).startsWith(firstDigits));
+    }
+
+    @Test
+    void listPartialsReturnsThePartialTilesAndBundlesAtEveryLevelInListOrder() {
+        List<String> partials = List.of(new TileId(0, 3, 5).path(), new TileId(0, 3, 200).path(), new TileId(2, 0, 15).path(),
+                PARTIAL_TILE, new BundleId(3, 200).path(), PARTIAL_BUNDLE, new BundleId(1_234_067, 1).path());
+        for (String path : partials) vault.put(path, bytes(path));
+        for (String path : List.of(TILE, TileId.full(0, 3).path(), TileId.full(1, 1_234_067).path(), BUNDLE, new BundleId(3, 256).path())) {
+            vault.put(path, bytes(path));
+        }
+        byte[] blob = bytes("blob");
+        vault.put(blobPath(blob), blob);
+        inHistory(vault, 5);
+
+        assertThat(vault.listPartials()).isSorted().containsExactlyInAnyOrderElementsOf(partials)
+                .isEqualTo(vault.list(VaultPaths.TILES).stream().filter(p -> p.contains(".p/")).toList());
     }
 
     private static byte[] checkpointNoteIn(Vault vault, long size) {

@@ -35,11 +35,16 @@ final class BundleWork {
     }
 
     /**
-     * Each verifying thread's buffer for bundles, kept from one run to the next: a buffer per run
-     * started small and grew to a bundle's size (about 280 KiB of 1 KiB entries) by copying, every 16
-     * bundles (2% of an audit).
+     * Each verifying thread's buffers for bundles and their level 0 tiles, kept from one run to the
+     * next: a buffer per run started small and grew to a bundle's size (about 280 KiB of 1 KiB
+     * entries) by copying, every 16 bundles (2% of an audit), and a fresh array for each tile cost
+     * more than reading it.
      */
-    private final ThreadLocal<ReadBuffer> buffers = ThreadLocal.withInitial(() -> new ReadBuffer(1 << 16));
+    private record Buffers(ReadBuffer bundle, ReadBuffer tile) {
+    }
+
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(() -> new Buffers(new ReadBuffer(1 << 16),
+            new ReadBuffer(TilePath.FULL_WIDTH * Hash.SIZE + 1)));
     private final Vault vault;
     private final VaultTree tree;
     private final long size;
@@ -61,7 +66,8 @@ final class BundleWork {
         Map<Hash, byte[]> blobs = new HashMap<>();
         long bytes = 0;
         int blobsChecked = 0;
-        ReadBuffer bundle = buffers.get();
+        Buffers reused = buffers.get();
+        ReadBuffer bundle = reused.bundle();
         for (long b = firstBundle; b < endBundle; b++) {
             BundleId id = BundleId.ofEntry(b * TilePath.FULL_WIDTH, size);
             if (!vault.readInto(id.path(), bundle)) {
@@ -76,7 +82,7 @@ final class BundleWork {
                 // Over the low byte of the entry's length: offsets() has read the lengths already.
                 Merkle.leafHashOverPrefix(raw, offsets[i] + 1, offsets[i + 1] - offsets[i] - 2, leaves, i * Hash.SIZE);
             }
-            authenticate(id, leaves);
+            authenticate(id, leaves, reused.tile());
             for (int i = 0; i < id.width(); i++) {
                 long index = id.firstEntry() + i;
                 int offset = offsets[i] + 2;
@@ -97,8 +103,11 @@ final class BundleWork {
         return new Chunk(first, (int) (Math.min(size, endBundle * TilePath.FULL_WIDTH) - first), entries, decoded, leafTiles, blobs, blobsChecked, bytes);
     }
 
-    /** The leaf hashes against the checkpoint (through the tile above), then the vault's own level 0 tile against them. */
-    private void authenticate(BundleId id, byte[] leaves) throws VerificationException {
+    /**
+     * The leaf hashes against the checkpoint (through the tile above), then the vault's own level 0
+     * tile, read into {@code tile}, against them.
+     */
+    private void authenticate(BundleId id, byte[] leaves, ReadBuffer tile) throws VerificationException {
         byte[] committed;
         String via;
         if (id.width() == TilePath.FULL_WIDTH) {
@@ -123,12 +132,14 @@ final class BundleWork {
             if (!Arrays.equals(committed, leaves)) blameEntry(id, leaves, committed, via);
         }
         TileId tileId = id.tile();
-        byte[] held = vault.get(tileId.path()).orElseThrow(() -> new VerificationException("vault tile " + tileId.path()
-                + " is missing from " + vault.describe() + " (entries " + id.firstEntry() + ".." + (id.firstEntry() + id.width() - 1) + ")"));
-        int h = VaultTree.firstDifference(held, committed);
+        if (!vault.readInto(tileId.path(), tile)) {
+            throw new VerificationException("vault tile " + tileId.path() + " is missing from " + vault.describe() + " (entries "
+                    + id.firstEntry() + ".." + (id.firstEntry() + id.width() - 1) + ")");
+        }
+        int h = VaultTree.firstDifference(tile.array(), tile.length(), committed);
         if (h >= 0) {
             throw new VerificationException("vault tile " + tileId.path() + " hash " + h + " (entry " + (id.firstEntry() + h)
-                    + ") is " + hashAt(held, h) + " but the entry in " + id.path() + " hashes to " + hashAt(committed, h)
+                    + ") is " + hashAt(tile.copy(), h) + " but the entry in " + id.path() + " hashes to " + hashAt(committed, h)
                     + ", which the checkpoint commits to: the tile was changed");
         }
     }

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.kalaja.engine.VerificationException;
 import org.kalaja.engine.vault.Vault;
-import org.kalaja.engine.vault.VaultPaths;
 import org.kalaja.ledger.BundleId;
 import org.kalaja.ledger.Hash;
 import org.kalaja.ledger.TileId;
@@ -18,9 +17,10 @@ import org.kalaja.ledger.TilePath;
 /**
  * The partial tiles and bundles that earlier checkpoints left in a vault: each MUST be a prefix of
  * what the target tree holds at the same index, or someone changed it. Runs beside the bundle
- * workers, because listing a vault of millions of entries takes a good part of a second: the level
- * 0 tiles and bundles it compares with are the target tree's own, which the workers authenticate
- * against the checkpoint (a tile or bundle that fails there fails the audit anyway).
+ * workers, because finding the partials can take a good part of a second (an S3 vault lists every
+ * tile to find them): the level 0 tiles and bundles it compares with are the target tree's own,
+ * which the workers authenticate against the checkpoint (a tile or bundle that fails there fails
+ * the audit anyway).
  */
 final class EarlierPartials {
     private final Vault vault;
@@ -33,16 +33,18 @@ final class EarlierPartials {
         this.size = size;
     }
 
-    /** Lists the vault's tiles and checks every partial of an earlier tree within the target. */
+    /** Lists the vault's partials and checks every one of an earlier tree within the target. */
     void check() throws VerificationException {
-        Set<String> ofTarget = new HashSet<>();
-        TileId.tilesOf(size).forEach(t -> ofTarget.add(t.path()));
-        BundleId.bundlesOf(size).forEach(b -> ofTarget.add(b.path()));
+        // The target's own partials are the workers' and VaultTree's to check.
+        Set<TilePath> ofTarget = new HashSet<>();
+        TileId.tilesOf(size).stream().filter(t -> t.width() < TilePath.FULL_WIDTH).forEach(ofTarget::add);
+        if (size % TilePath.FULL_WIDTH != 0) ofTarget.add(BundleId.ofEntry(size - 1, size));
         // Level 0 tiles and bundles by index, so that each of the target's is read once.
         Map<Long, List<TilePath>> lowest = new TreeMap<>();
-        for (String p : vault.list(VaultPaths.TILES)) {
-            if (!p.contains(".p/") || ofTarget.contains(p)) continue;
-            switch (TilePath.parse(p)) {
+        for (String p : vault.listPartials()) {
+            TilePath partial = TilePath.parse(p);
+            if (ofTarget.contains(partial)) continue;
+            switch (partial) {
                 case TileId t when t.level() > 0 -> checkUpper(t);
                 case TileId t -> lowest.computeIfAbsent(t.index(), k -> new ArrayList<>()).add(t);
                 case BundleId b -> lowest.computeIfAbsent(b.index(), k -> new ArrayList<>()).add(b);

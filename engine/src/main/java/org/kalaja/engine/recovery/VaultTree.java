@@ -110,11 +110,16 @@ final class VaultTree {
 
     /** The index of the first hash where two tiles differ, or -1. */
     static int firstDifference(byte[] a, byte[] b) {
-        int n = Math.min(a.length, b.length) / Hash.SIZE;
-        for (int h = 0; h < n; h++) {
-            if (!Arrays.equals(a, h * Hash.SIZE, (h + 1) * Hash.SIZE, b, h * Hash.SIZE, (h + 1) * Hash.SIZE)) return h;
-        }
-        return a.length == b.length ? -1 : n;
+        return firstDifference(a, a.length, b);
+    }
+
+    /**
+     * The index of the first hash where the tile {@code a[0, aLength)} differs from {@code b}, or -1;
+     * where one is a prefix of the other, the first hash the shorter one lacks.
+     */
+    static int firstDifference(byte[] a, int aLength, byte[] b) {
+        int at = Arrays.mismatch(a, 0, aLength, b, 0, b.length);
+        return at < 0 ? -1 : at / Hash.SIZE;
     }
 
     static long key(int level, long index) {

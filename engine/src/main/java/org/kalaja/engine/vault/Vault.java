@@ -108,6 +108,18 @@ public interface Vault extends AutoCloseable {
      */
     List<String> list(String prefix);
 
+    /**
+     * The partial tiles and entry bundles the vault holds (the tile paths with a {@code .p/}
+     * segment, which earlier checkpoints left behind), in {@link #list} order: what a verifier holds
+     * against the newest tree. The default filters {@link #list}; a vault that can find them
+     * without listing every full tile should.
+     *
+     * @throws VaultException if the vault could not be listed
+     */
+    default List<String> listPartials() {
+        return list(VaultPaths.TILES).stream().filter(p -> p.contains(".p/")).toList();
+    }
+
     /** Releases what the vault holds open; idempotent. Never throws a checked exception. */
     @Override
     void close();

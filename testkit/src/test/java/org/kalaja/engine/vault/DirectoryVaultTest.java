@@ -197,6 +197,19 @@ class DirectoryVaultTest extends VaultContract {
     }
 
     @Test
+    void listPartialsSkipsWhatIsNotAPartialWhereTheLayoutExpectsOne() throws IOException {
+        String partial = new TileId(0, 3, 5).path(); // tile/0/003.p/5
+        vault.put(partial, bytes("partial"));
+        Files.writeString(root.resolve("tile/0/003.p/.5.99.tmp"), "left by a writer killed mid-write");
+        Files.createDirectories(root.resolve("tile/0/003.p/6")); // a directory where a partial tile belongs
+        Files.writeString(root.resolve("tile/0/x001"), "a file where a directory of tiles belongs");
+        Files.writeString(root.resolve("tile/0/004.p"), "a file where a directory of partials belongs");
+        Files.writeString(root.resolve("tile/notes.p"), "someone's notes");
+
+        assertThat(vault.listPartials()).containsExactly(partial);
+    }
+
+    @Test
     void pathWhoseDirectoryIsBlockedByAFileFailsNamingThePath() throws IOException {
         Files.writeString(root.resolve("tile"), "a file where the tile directory belongs");
         assertThatThrownBy(() -> vault.put(TILE, bytes("tile")))

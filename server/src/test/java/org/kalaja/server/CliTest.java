@@ -1,7 +1,10 @@
 package org.kalaja.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -173,5 +176,22 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--checkpoint-interval-ms must be between 10 and 3600000, got 5");
         assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void benchRecoverPrintsItsFiguresAsJsonAndSaysWhatItRestored() throws Exception {
+        Run r = kalaja("bench", "recover", "--records", "3000", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode figures = new ObjectMapper().readTree(r.out());
+        assertThat(figures.get("records").asLong()).isEqualTo(3000);
+        for (String rate : List.of("recover_s", "pg_dump_restore_s", "verify_mb_s", "sha256_mb_s", "read_and_hash_mb_s")) {
+            assertThat(figures.get(rate).asDouble()).as(rate).isPositive();
+        }
+        assertThat(figures.get("ratio").asDouble())
+                .isCloseTo(figures.get("recover_s").asDouble() / figures.get("pg_dump_restore_s").asDouble(), within(0.01));
+        // the 3,000 records and the log's identity record (kalaja.log/identity), its first entry
+        assertThat(r.err()).contains("recover: 3,001 entries in").contains("verify --vault: 3,001 entries in")
+                .contains("reading the bundle files and computing their leaf and node hashes alone");
     }
 }

@@ -110,8 +110,9 @@ public final class BenchCommand {
                 System.out.println(r.toJson());
             } else {
                 System.out.printf(Locale.ROOT, "%nrecords %,d: recover %.2f s, pg_dump + pg_restore %.2f s, ratio %.2f;"
-                        + " verify %,.0f MB/s, raw SHA-256 %,.0f MB/s (%,.0f on one core)%n", r.records(), r.recoverS(), r.pgDumpRestoreS(),
-                        r.ratio(), r.verifyMbS(), r.sha256MbS(), r.sha256OneCoreMbS());
+                        + " verify %,.0f MB/s, raw SHA-256 %,.0f MB/s (%,.0f on one core), verify / raw %.2f; reading and hashing alone"
+                        + " %,.0f MB/s, verify / that %.2f%n", r.records(), r.recoverS(), r.pgDumpRestoreS(), r.ratio(), r.verifyMbS(),
+                        r.sha256MbS(), r.sha256OneCoreMbS(), r.verifyMbS() / r.sha256MbS(), r.readAndHashMbS(), r.verifyMbS() / r.readAndHashMbS());
                 RecoverBench.Sealed s = r.sealed();
                 if (s != null) {
                     System.out.printf(Locale.ROOT, "sealed log (%,d data keys): recover %.2f s + key check %.2f s against %.2f s plain, ratio %.2f;"

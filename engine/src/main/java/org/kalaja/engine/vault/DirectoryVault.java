@@ -3,22 +3,15 @@ package org.kalaja.engine.vault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -236,82 +229,21 @@ public final class DirectoryVault implements Vault {
     public List<String> list(String prefix) {
         VaultPaths.checkPrefix(prefix);
         ensureOpen();
-        int slash = prefix.lastIndexOf('/');
-        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
-        if (!Files.isDirectory(start)) {
-            return List.of();
-        }
-        List<String> paths = new ArrayList<>();
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    String path = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                    if (attrs.isRegularFile() && path.startsWith(prefix) && VaultPaths.isLayoutPath(path)) {
-                        paths.add(path);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE; // a temporary file, removed while we walked
-                    }
-                    throw e;
-                }
-            });
+            return DirectoryListing.list(root, prefix);
         } catch (IOException e) {
             throw down("list", prefix, e);
         }
-        paths.sort(null);
-        return paths;
     }
 
-    /**
-     * Finds the partials by name, without a system call per full tile: listing a vault of a million
-     * entries took a good part of a second, mostly {@code lstat} of every file, and a verifier does
-     * it on every audit. In the tlog-tiles layout a level's directory holds {@code x}-prefixed
-     * directories of further index digits, full tiles or bundles as files named by three digits,
-     * and a directory {@code NNN.p} of partials: only the first and the last are opened.
-     */
     @Override
     public List<String> listPartials() {
         ensureOpen();
-        List<String> paths = new ArrayList<>();
         try {
-            for (String level : names(root.resolve(VaultPaths.TILES))) collectPartials(VaultPaths.TILES + level + "/", paths);
+            return DirectoryListing.partials(root);
         } catch (IOException e) {
             throw down("list", VaultPaths.TILES, e);
         }
-        paths.sort(null);
-        return paths;
-    }
-
-    private void collectPartials(String dir, List<String> into) throws IOException {
-        for (String name : names(root.resolve(dir))) {
-            if (name.startsWith("x")) {
-                collectPartials(dir + name + "/", into);
-            } else if (name.endsWith(".p")) {
-                for (String width : names(root.resolve(dir + name))) {
-                    String path = dir + name + "/" + width;
-                    if (VaultPaths.isLayoutPath(path) && Files.isRegularFile(root.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
-                        into.add(path);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The names in {@code dir}; none if it is gone or is not a directory (where the layout has one, someone put a file). */
-    private static List<String> names(Path dir) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) names.add(entry.getFileName().toString());
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return List.of();
-        }
-        return names;
     }
 
     @Override

@@ -1,15 +1,9 @@
 package org.kalaja.server.bench;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +11,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.kalaja.engine.Caller;
 import org.kalaja.engine.CollectionPolicy;
@@ -37,13 +30,9 @@ import org.kalaja.engine.shipping.Shipper;
 import org.kalaja.engine.shipping.ShipperConfig;
 import org.kalaja.engine.spi.Store;
 import org.kalaja.engine.vault.DirectoryVault;
-import org.kalaja.engine.vault.ReadBuffer;
 import org.kalaja.engine.vault.Vault;
-import org.kalaja.ledger.Hash;
-import org.kalaja.ledger.Merkle;
 import org.kalaja.ledger.SignatureType;
 import org.kalaja.ledger.SigningKey;
-import org.kalaja.ledger.TilePath;
 import org.kalaja.store.sqlite.SqliteStore;
 
 /**
@@ -53,7 +42,7 @@ import org.kalaja.store.sqlite.SqliteStore;
  * {@link #steadyVerifySeconds}), {@code pg_dump -Fc} plus
  * {@code pg_restore} of the same N bodies held in a plain PostgreSQL table, the machine's raw
  * SHA-256 rate (every core) over the vault's bundle bytes, and the least work any verifier of the
- * layout does over them (reading the files and hashing every leaf and node, {@link #readAndHashSeconds}).
+ * layout does over them (reading the files and hashing every leaf and node, {@link RecoverYardsticks#readAndHashSeconds}).
  *
  * <p>With {@code --sealed}, the same records are also written into a sealed collection (a data key
  * per owner, the subject pointer {@code /owner}; 1,024 owners), shipped to a second vault and
@@ -73,7 +62,7 @@ public final class RecoverBench {
      *
      * @param readAndHashMbS the least any verifier of this layout does, on every core: read each bundle
      *                       file and compute every leaf hash and each bundle's subtree root, checking
-     *                       nothing (see {@link #readAndHashSeconds})
+     *                       nothing (see {@link RecoverYardsticks#readAndHashSeconds})
      */
     public record Result(long records, double recoverS, double pgDumpRestoreS, double ratio, double verifyMbS, double sha256MbS,
             double sha256OneCoreMbS, double readAndHashMbS, long vaultBytes, double buildS, double shipS, @Nullable Sealed sealed) {
@@ -143,14 +132,14 @@ public final class RecoverBench {
             long t0 = System.nanoTime();
             double[] phases = buildAndShip(work.resolve("source.db"), vaultDir, null);
             progress.printf(Locale.ROOT, "built %,d records in %.1f s, shipped to %s in %.1f s%n", records, phases[0], vaultDir, phases[1]);
-            List<byte[]> bundles = bundleBytes(vaultDir);
+            List<byte[]> bundles = RecoverYardsticks.bundleBytes(vaultDir);
             long bytes = bundles.stream().mapToLong(b -> b.length).sum();
-            double shaAll = sha256Seconds(bundles, Runtime.getRuntime().availableProcessors());
-            double shaOne = sha256Seconds(bundles, 1);
+            double shaAll = RecoverYardsticks.sha256Seconds(bundles, Runtime.getRuntime().availableProcessors());
+            double shaOne = RecoverYardsticks.sha256Seconds(bundles, 1);
             bundles = null; // let the collector have them back before recovery runs
             progress.printf(Locale.ROOT, "raw SHA-256 over the %,.0f MB of bundles: %,.0f MB/s on every core, %,.0f MB/s on one%n",
                     bytes / 1e6, bytes / 1e6 / shaAll, bytes / 1e6 / shaOne);
-            double readAndHash = readAndHashSeconds(vaultDir, Runtime.getRuntime().availableProcessors());
+            double readAndHash = RecoverYardsticks.readAndHashSeconds(vaultDir, Runtime.getRuntime().availableProcessors());
             progress.printf(Locale.ROOT, "reading the bundle files and computing their leaf and node hashes alone, checking nothing: %,.0f MB/s"
                     + " on every core%n", bytes / 1e6 / readAndHash);
 
@@ -166,7 +155,7 @@ public final class RecoverBench {
                 recoverS = (System.nanoTime() - r0) / 1e9;
                 progress.printf(Locale.ROOT, "recover: %,d entries in %.2f s (%,.0f entries/s)%n", s.entries(), recoverS, s.entries() / recoverS);
             }
-            double pg = pgDumpRestore(work.resolve("pg"));
+            double pg = RecoverYardsticks.pgDumpRestore(work.resolve("pg"), records);
             Sealed sealedFigures = sealed ? sealedSide(work, vaultDir) : null;
             progress.printf(Locale.ROOT, "pg_dump + pg_restore of %,d rows: %.2f s; whole bench %.0f s%n", records, pg,
                     (System.nanoTime() - t0) / 1e9);
@@ -248,7 +237,7 @@ public final class RecoverBench {
                 progress.printf(Locale.ROOT, "read back every record: plain %.2f s, sealed %.2f s (keys unwrapped on first use); again: plain "
                         + "%.2f s, sealed %.2f s%n", readPlain, readSealed, rereadPlain, rereadSealed);
                 return new Sealed(recoverPlain, recoverSealed, keyCheck, check.live(), readPlain, readSealed, rereadPlain, rereadSealed,
-                        bundleSize(sealedVault));
+                        RecoverYardsticks.bundleSize(sealedVault));
             }
         }
     }
@@ -318,132 +307,5 @@ public final class RecoverBench {
             }
             return new double[] {build, (System.nanoTime() - shipStart) / 1e9};
         }
-    }
-
-    private static List<byte[]> bundleBytes(Path vaultDir) throws IOException {
-        List<byte[]> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(vaultDir.resolve("tile").resolve("entries"))) {
-            for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
-                out.add(Files.readAllBytes(p));
-            }
-        }
-        return out;
-    }
-
-    private static long bundleSize(Path vaultDir) throws IOException {
-        try (Stream<Path> files = Files.walk(vaultDir.resolve("tile").resolve("entries"))) {
-            long total = 0;
-            for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
-                total += Files.size(p);
-            }
-            return total;
-        }
-    }
-
-    /** Seconds to SHA-256 every buffer, split over {@code threads}; the fastest of three rounds. */
-    private static double sha256Seconds(List<byte[]> buffers, int threads) throws Exception {
-        double best = Double.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            long start = System.nanoTime();
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int first = t;
-                workers.add(Thread.ofPlatform().start(() -> {
-                    MessageDigest d = Hash.sha256Digest();
-                    for (int i = first; i < buffers.size(); i += threads) d.update(buffers.get(i));
-                    d.digest();
-                }));
-            }
-            for (Thread w : workers) w.join();
-            best = Math.min(best, (System.nanoTime() - start) / 1e9);
-        }
-        return best;
-    }
-
-    /**
-     * Seconds for the least work any verifier of this vault layout does, on every core: read each
-     * bundle file through the vault (as the audit does) and compute every entry's leaf hash and each
-     * full bundle's subtree root, checking nothing: no tiles, no checkpoint, no blobs. Two SHA-256
-     * messages per entry (the leaf, and on average one interior node) against the raw rate's one
-     * stream, plus reading the files, set how close to the raw rate any verifier can come; the
-     * audit's own rate is measured against both. The fastest of five rounds: its code warms up as
-     * the audit's does, and the raw rate's single loop needs no more than three.
-     */
-    private static double readAndHashSeconds(Path vaultDir, int threads) throws Exception {
-        List<String> paths = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(vaultDir.resolve("tile").resolve("entries"))) {
-            files.filter(Files::isRegularFile).filter(p -> !p.toString().contains(".p/"))
-                    .forEach(p -> paths.add(vaultDir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/")));
-        }
-        double best = Double.MAX_VALUE;
-        try (Vault vault = DirectoryVault.open(vaultDir)) {
-            for (int round = 0; round < 5; round++) {
-                long start = System.nanoTime();
-                List<Thread> workers = new ArrayList<>();
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                for (int t = 0; t < threads; t++) {
-                    int first = t;
-                    workers.add(Thread.ofPlatform().start(() -> {
-                        try {
-                            ReadBuffer bundle = new ReadBuffer(1 << 16);
-                            byte[] leaves = new byte[TilePath.FULL_WIDTH * Hash.SIZE];
-                            for (int i = first; i < paths.size(); i += threads) {
-                                if (!vault.readInto(paths.get(i), bundle)) throw new IllegalStateException(paths.get(i) + " vanished");
-                                byte[] raw = bundle.array();
-                                int entries = 0;
-                                for (int at = 0; at < bundle.length() && entries < TilePath.FULL_WIDTH; entries++) {
-                                    int length = ((raw[at] & 0xFF) << 8) | (raw[at + 1] & 0xFF);
-                                    Merkle.leafHashOverPrefix(raw, at + 1, length, leaves, entries * Hash.SIZE);
-                                    at += 2 + length;
-                                }
-                                if (entries == TilePath.FULL_WIDTH) Merkle.perfectRoot(leaves, 0, entries);
-                            }
-                        } catch (Throwable e) {
-                            failure.compareAndSet(null, e);
-                        }
-                    }));
-                }
-                for (Thread w : workers) w.join();
-                if (failure.get() != null) throw new IllegalStateException("reading and hashing the bundles failed", failure.get());
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
-            }
-        }
-        return best;
-    }
-
-    /** pg_dump -Fc then pg_restore of the same bodies in a plain table; the client tools are Debian's postgresql-client. */
-    private double pgDumpRestore(Path dir) throws Exception {
-        String dump = tool("pg_dump");
-        String restore = tool("pg_restore");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("data")).setCleanDataDirectory(true)
-                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start()) {
-            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE plain_source");
-                s.execute("CREATE DATABASE plain_restored");
-            }
-            byte[][] bodies = new byte[1024][];
-            for (int i = 0; i < bodies.length; i++) bodies[i] = parcel(i);
-            PlainUpserts.run(pg.getJdbcUrl("postgres", "plain_source"), "postgres", "postgres", false, records, bodies);
-            String port = Integer.toString(pg.getPort());
-            Path file = dir.resolve("plain.dump");
-            long start = System.nanoTime();
-            exec(dump, "-h", "localhost", "-p", port, "-U", "postgres", "-Fc", "-f", file.toString(), "plain_source");
-            exec(restore, "-h", "localhost", "-p", port, "-U", "postgres", "-d", "plain_restored", file.toString());
-            return (System.nanoTime() - start) / 1e9;
-        }
-    }
-
-    private static String tool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name).toString();
-        }
-        throw new IllegalStateException(name + " is not installed; it comes with Debian's postgresql-client"
-                + " (scripts/install-test-deps installs it)");
-    }
-
-    private static void exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + " failed: " + out.strip());
     }
 }
